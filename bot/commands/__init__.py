@@ -1,0 +1,1 @@
+"""The ``parley`` sub-commands, one module each; :mod:`bot.cli` lists them."""

@@ -1,0 +1,1 @@
+"""Storage: sqlmodel tables, repositories behind Protocols, the unit of work, migrations."""

@@ -1,0 +1,350 @@
+"""SQL implementations of the repository Protocols in :mod:`bot.storage.ports`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from bot.storage.models import (
+    Account,
+    Arrangement,
+    AuditEvent,
+    ChannelIdentity,
+    ContactLog,
+    Conversation,
+    Handoff,
+    Instalment,
+    Message,
+    Offer,
+    Policy,
+    User,
+)
+from bot.storage.types import utcnow
+
+_CHUNK = 500  # rows per INSERT: under SQLite's bound-parameter limit for our widest table
+
+
+class _Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+
+class SqlAccounts(_Repository):
+    async def get(self, account_id: int) -> Account | None:
+        return await self.session.get(Account, account_id)
+
+    async def by_reference(self, reference: str) -> Account | None:
+        result = await self.session.execute(select(Account).where(Account.reference == reference))
+        return result.scalar_one_or_none()
+
+    async def existing_references(self, references: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        refs = list(references)
+        for start in range(0, len(refs), _CHUNK):
+            chunk = refs[start : start + _CHUNK]
+            result = await self.session.execute(
+                select(Account.reference).where(col(Account.reference).in_(chunk))
+            )
+            found.update(result.scalars())
+        return found
+
+    async def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        for start in range(0, len(rows), _CHUNK):
+            await self.session.execute(insert(Account), list(rows[start : start + _CHUNK]))
+
+    async def update_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        now = utcnow()
+        for row in rows:
+            values = {k: v for k, v in row.items() if k != "reference"}
+            values["updated_at"] = now
+            await self.session.execute(
+                update(Account).where(Account.reference == row["reference"]).values(**values)
+            )
+
+    def add(self, account: Account) -> None:
+        self.session.add(account)
+
+
+class SqlIdentities(_Repository):
+    async def get(self, channel: str, address: str) -> ChannelIdentity | None:
+        result = await self.session.execute(
+            select(ChannelIdentity).where(
+                ChannelIdentity.channel == channel, ChannelIdentity.address == address
+            )
+        )
+        return result.scalar_one_or_none()
+
+    async def for_account(self, account_id: int) -> list[ChannelIdentity]:
+        result = await self.session.execute(
+            select(ChannelIdentity).where(ChannelIdentity.account_id == account_id)
+        )
+        return list(result.scalars())
+
+    def add(self, identity: ChannelIdentity) -> None:
+        self.session.add(identity)
+
+
+class SqlConversations(_Repository):
+    async def get(self, conversation_id: int) -> Conversation | None:
+        return await self.session.get(Conversation, conversation_id)
+
+    async def for_chat(self, channel: str, chat_id: str) -> Conversation | None:
+        result = await self.session.execute(
+            select(Conversation).where(
+                Conversation.channel == channel, Conversation.chat_id == chat_id
+            )
+        )
+        return result.scalar_one_or_none()
+
+    def add(self, conversation: Conversation) -> None:
+        self.session.add(conversation)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+
+class SqlMessages(_Repository):
+    async def add_inbound(
+        self,
+        conversation_id: int,
+        channel: str,
+        platform_id: str | None,
+        text: str,
+        payload: Mapping[str, Any],
+    ) -> Message | None:
+        values = {
+            "conversation_id": conversation_id,
+            "channel": channel,
+            "direction": "in",
+            "sender": "debtor",
+            "platform_id": platform_id,
+            "text": text,
+            "payload": dict(payload),
+            "status": "stored",
+            "attempts": 0,
+            "created_at": utcnow(),
+        }
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        builder = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            builder(Message)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
+            .returning(col(Message.id))
+        )
+        new_id = (await self.session.execute(statement)).scalar_one_or_none()
+        if new_id is None:
+            return None
+        return await self.session.get(Message, new_id)
+
+    def add(self, message: Message) -> None:
+        self.session.add(message)
+
+    async def transcript(self, conversation_id: int, limit: int = 200) -> list[Message]:
+        result = await self.session.execute(
+            select(Message)
+            .where(Message.conversation_id == conversation_id)
+            .order_by(col(Message.id).desc())
+            .limit(limit)
+        )
+        return list(reversed(result.scalars().all()))
+
+    async def due_outbox(self, now: datetime, limit: int) -> list[Message]:
+        result = await self.session.execute(
+            select(Message)
+            .where(
+                Message.status == "pending",
+                (col(Message.next_attempt_at).is_(None)) | (col(Message.next_attempt_at) <= now),
+            )
+            .order_by(col(Message.id))
+            .limit(limit)
+        )
+        return list(result.scalars())
+
+
+class SqlOffers(_Repository):
+    def add(self, offer: Offer) -> None:
+        self.session.add(offer)
+
+    async def for_conversation(self, conversation_id: int) -> list[Offer]:
+        result = await self.session.execute(
+            select(Offer).where(Offer.conversation_id == conversation_id).order_by(col(Offer.id))
+        )
+        return list(result.scalars())
+
+
+class SqlArrangements(_Repository):
+    async def add(self, arrangement: Arrangement, instalments: Sequence[Instalment]) -> None:
+        self.session.add(arrangement)
+        await self.session.flush()
+        if arrangement.id is None:  # pragma: no cover - flush always assigns the key
+            raise RuntimeError("arrangement has no id after flush")
+        for instalment in instalments:
+            instalment.arrangement_id = arrangement.id
+            self.session.add(instalment)
+
+    async def for_account(self, account_id: int) -> list[Arrangement]:
+        result = await self.session.execute(
+            select(Arrangement)
+            .where(Arrangement.account_id == account_id)
+            .order_by(col(Arrangement.id))
+        )
+        return list(result.scalars())
+
+    async def instalments(self, arrangement_id: int) -> list[Instalment]:
+        result = await self.session.execute(
+            select(Instalment)
+            .where(Instalment.arrangement_id == arrangement_id)
+            .order_by(col(Instalment.seq))
+        )
+        return list(result.scalars())
+
+
+class SqlHandoffs(_Repository):
+    def add(self, handoff: Handoff) -> None:
+        self.session.add(handoff)
+
+    async def get(self, handoff_id: int) -> Handoff | None:
+        return await self.session.get(Handoff, handoff_id)
+
+    async def open_for(self, conversation_id: int) -> Handoff | None:
+        result = await self.session.execute(
+            select(Handoff)
+            .where(
+                Handoff.conversation_id == conversation_id,
+                col(Handoff.status).in_(("queued", "claimed")),
+            )
+            .order_by(col(Handoff.id).desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def queue(self, limit: int = 100) -> list[Handoff]:
+        result = await self.session.execute(
+            select(Handoff)
+            .where(col(Handoff.status).in_(("queued", "claimed")))
+            .order_by(col(Handoff.priority), col(Handoff.created_at))
+            .limit(limit)
+        )
+        return list(result.scalars())
+
+
+class SqlPolicies(_Repository):
+    async def latest(self, segment: str) -> Policy | None:
+        result = await self.session.execute(
+            select(Policy)
+            .where(Policy.segment == segment)
+            .order_by(col(Policy.version).desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def history(self, segment: str) -> list[Policy]:
+        result = await self.session.execute(
+            select(Policy).where(Policy.segment == segment).order_by(col(Policy.version))
+        )
+        return list(result.scalars())
+
+    async def segments(self) -> list[str]:
+        result = await self.session.execute(
+            select(Policy.segment).distinct().order_by(col(Policy.segment))
+        )
+        return list(result.scalars())
+
+    async def add_version(
+        self,
+        segment: str,
+        limits: Mapping[str, str],
+        changes: Mapping[str, tuple[str | None, str]],
+        created_by: str,
+    ) -> Policy:
+        current = await self.session.execute(
+            select(func.max(col(Policy.version))).where(Policy.segment == segment)
+        )
+        version = (current.scalar_one_or_none() or 0) + 1
+        policy = Policy(
+            segment=segment,
+            version=version,
+            limits=dict(limits),
+            changes={key: list(pair) for key, pair in changes.items()},
+            created_by=created_by,
+        )
+        self.session.add(policy)
+        await self.session.flush()
+        return policy
+
+
+class SqlAudit(_Repository):
+    def append(
+        self,
+        kind: str,
+        actor: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        account_id: int | None = None,
+        conversation_id: int | None = None,
+        policy_version: int | None = None,
+    ) -> AuditEvent:
+        event = AuditEvent(
+            kind=kind,
+            actor=actor,
+            data=dict(data or {}),
+            account_id=account_id,
+            conversation_id=conversation_id,
+            policy_version=policy_version,
+        )
+        self.session.add(event)
+        return event
+
+    async def for_conversation(self, conversation_id: int) -> list[AuditEvent]:
+        result = await self.session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.conversation_id == conversation_id)
+            .order_by(col(AuditEvent.id))
+        )
+        return list(result.scalars())
+
+    async def recent(self, kind: str | None = None, limit: int = 100) -> list[AuditEvent]:
+        query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
+        if kind is not None:
+            query = query.where(AuditEvent.kind == kind)
+        return list((await self.session.execute(query)).scalars())
+
+
+class SqlContacts(_Repository):
+    def record(self, account_id: int, channel: str, at: datetime, *, proactive: bool) -> None:
+        self.session.add(
+            ContactLog(account_id=account_id, channel=channel, at=at, proactive=proactive)
+        )
+
+    async def proactive_since(self, account_id: int, since: datetime) -> list[datetime]:
+        result = await self.session.execute(
+            select(ContactLog.at)
+            .where(
+                ContactLog.account_id == account_id,
+                col(ContactLog.proactive).is_(True),
+                col(ContactLog.at) >= since,
+            )
+            .order_by(col(ContactLog.at))
+        )
+        return list(result.scalars())
+
+
+class SqlUsers(_Repository):
+    def add(self, user: User) -> None:
+        self.session.add(user)
+
+    async def by_name(self, name: str) -> User | None:
+        result = await self.session.execute(select(User).where(User.name == name))
+        return result.scalar_one_or_none()
+
+    async def by_token_hash(self, token_hash: str) -> User | None:
+        result = await self.session.execute(select(User).where(User.token_hash == token_hash))
+        return result.scalar_one_or_none()
