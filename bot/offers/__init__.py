@@ -1,0 +1,1 @@
+"""The offer engine: exact money, policy limits, schedules, plans and negotiation (pure)."""
