@@ -1,0 +1,117 @@
+"""Inbound detection: what a debtor's message shows, by the priority order of DESIGN §7."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.compliance.categories import ACTIONS, HANDOFF_PRIORITY, PRIORITY, Action, Category
+from bot.compliance.lexicon import DEFAULT_LOCALES, Lexicon, load_lexicons
+from bot.compliance.text import normalise
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The guard's reading of one inbound message.
+
+    `category` is the highest-priority match ("none" when nothing matched), `categories`
+    every match by priority, `evidence` the words that matched (in canonical form: "kms"
+    reads "kill myself"), `action` what the dialog must do.
+    """
+
+    category: Category
+    categories: tuple[Category, ...]
+    evidence: tuple[str, ...]
+    action: Action
+
+    @property
+    def detected(self) -> bool:
+        return self.category is not Category.NONE
+
+    @property
+    def handoff_priority(self) -> int | None:
+        """Queue priority of the handoff this calls for (0 first), or None."""
+        return HANDOFF_PRIORITY.get(self.category)
+
+    def to_json(self) -> dict[str, object]:
+        """The `guard inbound --json` shape of DESIGN §4."""
+        return {
+            "category": self.category.value,
+            "categories": [c.value for c in self.categories],
+            "evidence": list(self.evidence),
+            "action": self.action.value,
+        }
+
+
+NOTHING = Detection(Category.NONE, (), (), Action.CONTINUE)
+
+
+def resolve_language(lang: str, available: tuple[str, ...]) -> str:
+    """The available lexicon for a language tag: exact, then by primary subtag
+    ("zh", "zh-Hans", "zh-cn" -> "zh_CN"; "en-GB" -> "en")."""
+    tag = lang.strip().replace("-", "_")
+    lowered = {code.casefold(): code for code in available}
+    if (code := lowered.get(tag.casefold())) is not None:
+        return code
+    primary = tag.split("_")[0].casefold()
+    matches = sorted(code for code in available if code.split("_")[0].casefold() == primary)
+    if not matches:
+        raise ValueError(f"no guard lexicon for language {lang!r}")
+    return matches[0]
+
+
+class InboundGuard:
+    """Reads inbound messages against every installed lexicon.
+
+    Every language's lexicon is applied to every message, because debtors mix languages
+    ("STOP" in a Chinese chat); the chat's language only orders the evidence.
+    """
+
+    def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
+        self.lexicons = lexicons
+        self.languages = tuple(lexicon.language.code for lexicon in lexicons)
+
+    @classmethod
+    def from_locales(cls, locales: Path = DEFAULT_LOCALES) -> InboundGuard:
+        return cls(load_lexicons(locales))
+
+    def detect(self, text: str, lang: str | None = None) -> Detection:
+        """What `text` shows. `lang` (a language tag) must have a lexicon when given."""
+        ordered = self._ordered(lang)
+        normalised = normalise(text)
+        if not normalised:
+            return NOTHING
+        found: dict[Category, list[str]] = {}
+        for lexicon in ordered:
+            canonical = lexicon.language.canonical(normalised)
+            for category, rule in lexicon.inbound.items():
+                for phrase in rule.evidence(canonical, lexicon.language):
+                    if phrase not in found.setdefault(category, []):
+                        found[category].append(phrase)
+        categories = tuple(c for c in PRIORITY if found.get(c))
+        if not categories:
+            return NOTHING
+        evidence = tuple(phrase for c in categories for phrase in found[c])
+        return Detection(categories[0], categories, evidence, ACTIONS[categories[0]])
+
+    def _ordered(self, lang: str | None) -> tuple[Lexicon, ...]:
+        if lang is None:
+            return self.lexicons
+        first = resolve_language(lang, self.languages)
+        return tuple(sorted(self.lexicons, key=lambda lx: lx.language.code != first))
+
+
+_default: InboundGuard | None = None
+
+
+def default_guard() -> InboundGuard:
+    """The guard over the repository's `locales/`, built once."""
+    global _default  # noqa: PLW0603 - a lazily built, immutable module default
+    if _default is None:
+        _default = InboundGuard.from_locales()
+    return _default
+
+
+def detect(text: str, lang: str | None = None) -> Detection:
+    """`default_guard().detect(text, lang)`."""
+    return default_guard().detect(text, lang)

@@ -1,0 +1,167 @@
+"""Lexicons: per-language data files under `locales/<lang>/guard/`.
+
+    language.toml   spelling, typos and negation of the language (bot.compliance.language)
+    inbound.toml    one table per inbound category: match, except, negatable
+    outbound.toml   [banned.<rule>] and [notice.<rule>] phrase lists, [deadline] forms
+
+Adding a language adds these three files; no code changes.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bot.compliance.categories import PRIORITY, Category
+from bot.compliance.language import Language, build_language
+from bot.compliance.patterns import compile_patterns
+from bot.compliance.text import CLAUSE_MARKS, normalise_pattern
+
+#: The repository's `locales/` directory (lexicons are data beside the translations).
+DEFAULT_LOCALES = Path(__file__).resolve().parents[2] / "locales"
+
+_TRIM = " " + CLAUSE_MARKS
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    """A list of patterns, the near misses that cancel them, and whether negation does."""
+
+    name: str
+    match: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+    negatable: bool
+
+    def evidence(self, text: str, language: Language) -> tuple[str, ...]:
+        """The phrases of `text` (canonical form) this rule finds, in order."""
+        if self.match is None:
+            return ()
+        spans = [m.span() for m in self.exclude.finditer(text)] if self.exclude else []
+        found: list[str] = []
+        for hit in self.match.finditer(text):
+            start, end = hit.span()
+            if start == end or any(s < end and start < e for s, e in spans):
+                continue
+            if self.negatable and language.negated(text, start):
+                continue
+            if (phrase := hit.group().strip(_TRIM)) and phrase not in found:
+                found.append(phrase)
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class DeadlineForms:
+    """How a language writes a deadline: cue words and date forms (regular expressions
+    with named groups year/month/day, n/unit, or rel)."""
+
+    cues: re.Pattern[str] | None
+    dates: tuple[re.Pattern[str], ...]
+    months: Mapping[str, int]
+    numbers: Mapping[str, int]
+    units_hours: Mapping[str, int]
+    relative_days: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: Language
+    inbound: Mapping[Category, PhraseRule]
+    banned: Mapping[str, PhraseRule]
+    notices: Mapping[str, PhraseRule]
+    deadlines: DeadlineForms | None
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _strings(table: Mapping[str, Any], key: str, where: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{where}: '{key}' must be a list of strings")
+    return value
+
+
+def _rule(name: str, table: Mapping[str, Any], language: Language, where: str) -> PhraseRule:
+    unknown = set(table) - {"match", "except", "negatable"}
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)} in [{name}]")
+    def patterns(key: str) -> re.Pattern[str] | None:
+        respelled = [language.respell(normalise_pattern(p)) for p in _strings(table, key, where)]
+        return compile_patterns(respelled, gap=language.gap, spaced=language.spaced)
+
+    return PhraseRule(
+        name=name,
+        match=patterns("match"),
+        exclude=patterns("except"),
+        negatable=bool(table.get("negatable", True)),
+    )
+
+
+def _rules(
+    tables: Mapping[str, Any], language: Language, where: str
+) -> dict[str, PhraseRule]:
+    return {name: _rule(name, t, language, where) for name, t in tables.items()}
+
+
+def _deadlines(table: Mapping[str, Any], language: Language, where: str) -> DeadlineForms:
+    months = {str(k): int(v) for k, v in table.get("months", {}).items()}
+    numbers = {str(k): int(v) for k, v in table.get("numbers", {}).items()}
+    alternation = {
+        "months": "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True)),
+        "numbers": "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True)),
+    }
+    dates = tuple(
+        re.compile(form.format(**alternation)) for form in _strings(table, "dates", where)
+    )
+    return DeadlineForms(
+        cues=compile_patterns(
+            _strings(table, "cues", where), gap=language.gap, spaced=language.spaced
+        ),
+        dates=dates,
+        months=months,
+        numbers=numbers,
+        units_hours={str(k): int(v) for k, v in table.get("units_hours", {}).items()},
+        relative_days={str(k): int(v) for k, v in table.get("relative_days", {}).items()},
+    )
+
+
+def load_lexicon(folder: Path) -> Lexicon:
+    """The lexicon in one `locales/<lang>/guard/` folder."""
+    code = folder.parent.name
+    where = str(folder)
+    language = build_language(code, _load_toml(folder / "language.toml"), where)
+    inbound_table = _load_toml(folder / "inbound.toml")
+    names = {c.value for c in PRIORITY}
+    if unknown := set(inbound_table) - names:
+        raise ValueError(f"{where}/inbound.toml: unknown categories {sorted(unknown)}")
+    inbound = {
+        Category(name): _rule(name, table, language, f"{where}/inbound.toml")
+        for name, table in inbound_table.items()
+    }
+    outbound_table = _load_toml(folder / "outbound.toml")
+    deadline_table = outbound_table.get("deadline")
+    return Lexicon(
+        language=language,
+        inbound=inbound,
+        banned=_rules(outbound_table.get("banned", {}), language, where),
+        notices=_rules(outbound_table.get("notice", {}), language, where),
+        deadlines=_deadlines(deadline_table, language, where) if deadline_table else None,
+    )
+
+
+@cache
+def load_lexicons(locales: Path = DEFAULT_LOCALES) -> tuple[Lexicon, ...]:
+    """Every lexicon under `locales`, by language code. Cached: lexicons are read once."""
+    folders = sorted(p.parent for p in locales.glob("*/guard/language.toml"))
+    if not folders:
+        raise ValueError(f"no guard lexicons under {locales}")
+    return tuple(load_lexicon(folder) for folder in folders)

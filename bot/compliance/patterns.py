@@ -1,0 +1,113 @@
+"""The small pattern language lexicons are written in, compiled to regular expressions.
+
+    stop (texting|calling) me   words in order
+    disput*                     a word that begins with "disput"
+    (the|)                      one of several phrases; an empty one makes the group optional
+    ~                           up to `gap` other words (characters, in unspaced scripts)
+    ^  $                        the start / end of the message, punctuation around ignored
+
+Words are matched whole: "stop" does not match inside "stopped". In unspaced scripts
+(Chinese) spaces in a pattern are only for the reader and characters match anywhere, but
+Latin words inside them are still matched whole ("sb" is not found in "sbc").
+Every pattern is normalised like the text it is matched against (text.normalise).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.compliance.text import CLAUSE_MARKS, normalise
+
+_MARKS = re.escape(CLAUSE_MARKS)
+# A letter or digit of a spaced script (not CJK): what a whole word must not touch.
+WORDCHAR = r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+WORDCHAR_RE = re.compile(WORDCHAR)
+_TOKENS = re.compile(r"[()|]|[^\s()|]+")
+
+
+class PatternError(ValueError):
+    """A lexicon pattern that cannot be compiled."""
+
+
+def _word(atom: str) -> str:
+    prefix = atom.endswith("*") and len(atom) > 1
+    literal = normalise(atom[:-1] if prefix else atom).replace(" ", "")
+    if not literal:
+        raise PatternError(f"empty word in pattern: {atom!r}")
+    body = re.escape(literal)
+    if WORDCHAR_RE.match(literal[0]):
+        body = rf"(?<!{WORDCHAR}|'){body}"
+    if prefix:
+        body += rf"(?:{WORDCHAR}|')*"
+    if WORDCHAR_RE.match(literal[-1]) or prefix:
+        body += rf"(?!{WORDCHAR})"
+    return body
+
+
+class _Parser:
+    def __init__(self, pattern: str, gap: int, spaced: bool) -> None:
+        self.pattern = pattern
+        self.tokens = _TOKENS.findall(pattern)
+        self.pos = 0
+        self.gap = gap
+        self.spaced = spaced
+
+    def parse(self) -> str:
+        regex = self._alternatives()
+        if self.pos != len(self.tokens):
+            raise PatternError(f"unbalanced ')' in pattern: {self.pattern!r}")
+        return regex
+
+    def _alternatives(self) -> str:
+        options = [self._sequence()]
+        while self._peek() == "|":
+            self.pos += 1
+            options.append(self._sequence())
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+    def _sequence(self) -> str:
+        parts: list[str] = []
+        while (token := self._peek()) is not None and token not in "|)":
+            self.pos += 1
+            if token == "(":
+                parts.append(self._alternatives())
+                if self._peek() != ")":
+                    raise PatternError(f"missing ')' in pattern: {self.pattern!r}")
+                self.pos += 1
+            else:
+                parts.append(self._atom(token))
+        return r"\s*".join(parts)
+
+    def _atom(self, token: str) -> str:
+        if token == "^":
+            return rf"^[\s{_MARKS}]*"
+        if token == "$":
+            return rf"[\s{_MARKS}]*$"
+        if token == "~":
+            if self.spaced:
+                return rf"(?:[^\s{_MARKS}]+\s+){{0,{self.gap}}}"
+            return rf"[^{_MARKS}]{{0,{self.gap}}}"
+        return _word(token)
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+
+def compile_pattern(pattern: str, *, gap: int = 3, spaced: bool = True) -> str:
+    """The regular expression (source) for one lexicon pattern."""
+    if not pattern.strip():
+        raise PatternError("empty pattern")
+    regex = _Parser(pattern, gap, spaced).parse()
+    if re.fullmatch(regex, ""):
+        raise PatternError(f"pattern matches nothing at all: {pattern!r}")
+    return regex
+
+
+def compile_patterns(
+    patterns: list[str], *, gap: int = 3, spaced: bool = True
+) -> re.Pattern[str] | None:
+    """One regular expression for a list of patterns, longest first; None for no patterns."""
+    if not patterns:
+        return None
+    ordered = sorted(patterns, key=len, reverse=True)
+    return re.compile("|".join(compile_pattern(p, gap=gap, spaced=spaced) for p in ordered))
