@@ -32,6 +32,7 @@ __all__ = [
     "Schedule",
     "ScheduleError",
     "add_months",
+    "contract_total",
     "due_dates",
     "level_payment",
     "level_schedule",
@@ -94,6 +95,16 @@ def level_schedule(amount: Decimal, apr: Decimal, months: int, currency: str) ->
             f"{months} instalments are too many for {amount}: the last one would be {last}."
         )
     return Schedule(amounts=(regular,) * (months - 1) + (last,), total=total, regular=regular)
+
+
+def contract_total(
+    amount: Decimal, apr: Decimal, months: int, currency: str, *, holiday: int = 0
+) -> Decimal:
+    """What `amount` would cost paid level over `months` on the contract's own terms, after
+    `holiday` months of the contract's interest accruing (compounded monthly)."""
+    with localcontext(_CONTEXT):
+        grown = amount * (1 + apr / 1200) ** holiday
+        return quantize(level_payment(grown, apr, months) * months, currency)
 
 
 def _check(amount: Decimal, apr: Decimal, months: int) -> None:

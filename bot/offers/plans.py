@@ -1,0 +1,263 @@
+"""Value objects of the offer engine: the account's terms, concessions, plans and results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from bot.offers.money import MoneyError, check_amount, minor_digits, plain
+from bot.offers.schedule import MAX_APR
+
+__all__ = [
+    "AccountTerms",
+    "Concessions",
+    "Instalment",
+    "LimitsReached",
+    "OfferError",
+    "OfferResult",
+    "Plan",
+    "PlanKind",
+    "Reason",
+]
+
+
+class OfferError(ValueError):
+    """Inputs the engine cannot work with; the message is one plain sentence."""
+
+
+class PlanKind(StrEnum):
+    PAY_IN_FULL = "pay_in_full"
+    SETTLEMENT = "settlement"
+    INSTALMENTS = "instalments"
+    HOLIDAY_THEN_INSTALMENTS = "holiday_then_instalments"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountTerms:
+    """What the engine needs to know about one account; independent of storage."""
+
+    reference: str
+    currency: str
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    apr: Decimal  # annual percent, e.g. Decimal("18.25")
+    days_past_due: int = 0
+    time_barred: bool = False
+
+    def __post_init__(self) -> None:
+        try:
+            minor_digits(self.currency)
+            object.__setattr__(self, "currency", self.currency.strip().upper())
+            for name in ("principal", "interest", "fees"):
+                check_amount(getattr(self, name), self.currency, what=f"The {name}")
+        except MoneyError as exc:
+            raise OfferError(f"Account {self.reference[:40]}: {exc}") from None
+        if not isinstance(self.apr, Decimal) or not self.apr.is_finite():
+            raise OfferError(f"Account {self.reference[:40]}: the rate must be a finite decimal.")
+        if not 0 <= self.apr <= MAX_APR:
+            raise OfferError(
+                f"Account {self.reference[:40]}: the rate must be from 0 to {MAX_APR} percent."
+            )
+        if self.days_past_due < 0:
+            raise OfferError(f"Account {self.reference[:40]}: days past due cannot be negative.")
+
+    @property
+    def balance(self) -> Decimal:
+        return self.principal + self.interest + self.fees
+
+
+@dataclass(frozen=True, slots=True)
+class Concessions:
+    """How far toward the debtor a conversation has gone; amounts in the account currency.
+
+    `apr` is the highest rate still allowed (None: the account's own rate).
+    """
+
+    fee_waiver: Decimal = Decimal(0)
+    interest_waiver: Decimal = Decimal(0)
+    apr: Decimal | None = None
+    holiday_months: int = 0
+    settlement_discount: Decimal = Decimal(0)
+
+    def merge(self, other: Concessions) -> Concessions:
+        """The more generous of the two in every dimension."""
+        rates = [r for r in (self.apr, other.apr) if r is not None]
+        return Concessions(
+            fee_waiver=max(self.fee_waiver, other.fee_waiver),
+            interest_waiver=max(self.interest_waiver, other.interest_waiver),
+            apr=min(rates) if rates else None,
+            holiday_months=max(self.holiday_months, other.holiday_months),
+            settlement_discount=max(self.settlement_discount, other.settlement_discount),
+        )
+
+    def as_strings(self) -> dict[str, str]:
+        return {
+            "fee_waiver": plain(self.fee_waiver),
+            "interest_waiver": plain(self.interest_waiver),
+            "apr": "" if self.apr is None else plain(self.apr),
+            "holiday_months": str(self.holiday_months),
+            "settlement_discount": plain(self.settlement_discount),
+        }
+
+    @classmethod
+    def from_strings(cls, values: Mapping[str, str]) -> Concessions:
+        """Read back `as_strings()`; anything malformed is an OfferError."""
+        try:
+            apr_text = values.get("apr", "")
+            out = cls(
+                fee_waiver=Decimal(values.get("fee_waiver", "0")),
+                interest_waiver=Decimal(values.get("interest_waiver", "0")),
+                apr=Decimal(apr_text) if apr_text else None,
+                holiday_months=int(values.get("holiday_months", "0")),
+                settlement_discount=Decimal(values.get("settlement_discount", "0")),
+            )
+        except (ArithmeticError, ValueError, TypeError):
+            raise OfferError("The stored negotiation state is malformed.") from None
+        amounts = [out.fee_waiver, out.interest_waiver, out.settlement_discount]
+        if out.apr is not None:
+            amounts.append(out.apr)
+        if any(not a.is_finite() or a < 0 for a in amounts) or out.holiday_months < 0:
+            raise OfferError("The stored negotiation state is malformed.")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Instalment:
+    due: date
+    amount: Decimal
+
+
+_TEMPLATES = {
+    "pay_in_full": "pay the full balance in one payment",
+    "pay_in_full_fees_waived": "fees of {waived_fees} waived for paying in one payment",
+    "pay_in_full_waived": (
+        "fees of {waived_fees} and interest of {waived_interest} waived for paying in one payment"
+    ),
+    "standard_rate": "{months} payments at the account's rate of {apr}%",
+    "fees_waived": "fees of {waived_fees} waived",
+    "rate_reduced": "rate reduced to {apr}%",
+    "interest_frozen": "interest frozen at 0%",
+    "interest_waived": "interest of {waived_interest} waived",
+    "holiday": "no payments for {holiday_months} months, then {months} payments",
+    "settlement": "settled for {total}, {discount} off the balance",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a plan looks the way it does: a code and parameters for the dialog, a text for logs.
+
+    `because` is `affordable` (the stated monthly amount fits), `affordable_now` (a one-off
+    payment fits the stated amount), `kept` (concessions
+    offered earlier in the conversation are kept), `lowest` (the lowest payment without
+    relief) or `` (nothing to add).
+    """
+
+    code: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        head = _TEMPLATES[self.code].format_map(self.params)
+        because = self.params.get("because", "")
+        if because == "affordable":
+            return f"{head} because {self.params['affordable']}/month is affordable"
+        if because == "affordable_now":
+            return f"{head} because {self.params['affordable']} can be paid now"
+        if because == "kept":
+            return f"{head}, as offered earlier"
+        if because == "lowest":
+            return f"{head}, the lowest monthly payment without relief"
+        return head
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One option the bot may offer. Every amount has the currency's minor-unit digits."""
+
+    kind: PlanKind
+    currency: str
+    instalments: tuple[Instalment, ...]
+    apr: Decimal
+    waived_fees: Decimal
+    waived_interest: Decimal
+    discount: Decimal
+    holiday_months: int
+    total: Decimal
+    monthly: Decimal  # the regular payment; no instalment is larger
+    saving: Decimal  # versus the same payments on the contract's terms
+    level: int  # relief rank, 1 (none) .. 8 (settlement); see choose.py
+    reason: Reason
+    valid_until: date
+
+    @property
+    def months(self) -> int:
+        return len(self.instalments)
+
+    @property
+    def last_due(self) -> date:
+        return self.instalments[-1].due
+
+    @property
+    def concessions(self) -> Concessions:
+        instalment_kind = self.kind in {PlanKind.INSTALMENTS, PlanKind.HOLIDAY_THEN_INSTALMENTS}
+        return Concessions(
+            fee_waiver=self.waived_fees,
+            interest_waiver=self.waived_interest,
+            apr=self.apr if instalment_kind else None,
+            holiday_months=self.holiday_months,
+            settlement_discount=self.discount,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "instalments": [
+                {"due": i.due.isoformat(), "amount": plain(i.amount)} for i in self.instalments
+            ],
+            "apr": plain(self.apr),
+            "waived": {"fees": plain(self.waived_fees), "interest": plain(self.waived_interest)},
+            "discount": plain(self.discount),
+            "holiday_months": self.holiday_months,
+            "total": plain(self.total),
+            "monthly": plain(self.monthly),
+            "saving": plain(self.saving),
+            "valid_until": self.valid_until.isoformat(),
+            "reason": {"code": self.reason.code, "text": self.reason.text},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LimitsReached:
+    """Nothing inside the limits fits; `min_monthly` is the least an in-limit plan needs
+    (None only when a conversation's earlier concessions no longer fit the current policy)."""
+
+    min_monthly: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class OfferResult:
+    reference: str
+    currency: str
+    balance: Decimal
+    options: tuple[Plan, ...]
+    limits_reached: LimitsReached | None
+
+    def as_json(self) -> dict[str, Any]:
+        reached = self.limits_reached
+        return {
+            "reference": self.reference,
+            "currency": self.currency,
+            "balance": plain(self.balance),
+            "options": [p.as_json() for p in self.options],
+            "limits_reached": None
+            if reached is None
+            else {
+                "min_monthly": None if reached.min_monthly is None else plain(reached.min_monthly)
+            },
+        }
