@@ -1,0 +1,12 @@
+"""Pure language understanding for the negotiation dialog: amounts (figures, words and
+Chinese numerals), dates of birth, yes/no and menu choices, situation reasons, tone.
+
+Every function takes free text as a debtor typed it, never raises on any string, and
+returns None (or a neutral value) when it is not sure. Word lists live in
+`locales/<lang>/nlu/*.toml`; no function here does any other I/O.
+"""
+
+from bot.nlu.amounts import MAX_AMOUNT, parse_amount
+from bot.nlu.text import MAX_INPUT_CHARS
+
+__all__ = ["MAX_AMOUNT", "MAX_INPUT_CHARS", "parse_amount"]
