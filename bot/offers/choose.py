@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bot.offers.checks import breaches
-from bot.offers.money import minor_unit, plain, round_down, round_up
+from bot.offers.money import minor_unit, plain, quantize, round_down, round_up
 from bot.offers.path import AmountStage, Path, Point, RateStage, Stage, TermStage, first_index
 from bot.offers.plans import (
     AccountTerms,
@@ -50,7 +50,7 @@ from bot.offers.plans import (
     Reason,
 )
 from bot.offers.policy import Limits
-from bot.offers.schedule import contract_total, due_dates, level_payment, level_schedule
+from bot.offers.schedule import contract_total, due_dates, level_schedule, regular_payment
 
 __all__ = ["MAX_OPTIONS", "choose_plans"]
 
@@ -232,7 +232,7 @@ class _Context:
         payable = self.account.balance - p.fee - p.interest - p.discount
         if p.one_off or payable <= 0:
             return max(payable, Decimal(0))
-        return round_up(level_payment(payable, p.apr, p.months), self.account.currency)
+        return regular_payment(payable, p.apr, p.months, self.account.currency)
 
     def valid(self, p: Point, regular: Decimal) -> bool:
         """A one-off must be positive. An instalment plan's regular payment must leave room
@@ -264,9 +264,9 @@ class _Context:
             currency=cur,
             instalments=instalments,
             apr=p.apr,
-            waived_fees=p.fee,
-            waived_interest=p.interest,
-            discount=p.discount,
+            waived_fees=quantize(p.fee, cur),
+            waived_interest=quantize(p.interest, cur),
+            discount=quantize(p.discount, cur),
             holiday_months=p.holiday,
             total=total,
             monthly=monthly,
@@ -277,6 +277,7 @@ class _Context:
         )
 
     def _reason(self, p: Point, code: str, total: Decimal) -> Reason:
+        cur = self.account.currency
         if self.affordable is not None:
             because = "affordable_now" if p.one_off else "affordable"
         elif code in {"pay_in_full", "holiday"}:
@@ -288,9 +289,10 @@ class _Context:
         params = {
             "months": str(p.months),
             "apr": plain(p.apr.normalize()),
-            "waived_fees": plain(p.fee),
-            "waived_interest": plain(p.interest),
-            "discount": plain(p.discount),
+            "account_apr": plain(self.account.apr.normalize()),
+            "waived_fees": plain(quantize(p.fee, cur)),
+            "waived_interest": plain(quantize(p.interest, cur)),
+            "discount": plain(quantize(p.discount, cur)),
             "holiday_months": str(p.holiday),
             "total": plain(total),
             "affordable": "" if self.affordable is None else plain(self.affordable),

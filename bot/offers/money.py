@@ -29,7 +29,7 @@ __all__ = [
 
 MAX_AMOUNT = Decimal("999999999999999")  # 15 integer digits: far above any real debt
 _MAX_TEXT = 40
-_PLAIN = re.compile(r"(\d+)(?:\.(\d+))?")
+_PLAIN = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
 
 
 class MoneyError(ValueError):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from bot.offers.money import MoneyError, check_amount, minor_digits, plain
+from bot.offers.money import MAX_AMOUNT, MoneyError, check_amount, minor_digits, plain
 from bot.offers.schedule import MAX_APR
 
 __all__ = [
@@ -121,7 +121,8 @@ class Concessions:
         amounts = [out.fee_waiver, out.interest_waiver, out.settlement_discount]
         if out.apr is not None:
             amounts.append(out.apr)
-        if any(not a.is_finite() or a < 0 for a in amounts) or out.holiday_months < 0:
+        bad = any(not a.is_finite() or not 0 <= a <= MAX_AMOUNT for a in amounts)
+        if bad or not 0 <= out.holiday_months <= 120:
             raise OfferError("The stored negotiation state is malformed.")
         return out
 
@@ -132,19 +133,12 @@ class Instalment:
     amount: Decimal
 
 
-_TEMPLATES = {
-    "pay_in_full": "pay the full balance in one payment",
-    "pay_in_full_fees_waived": "fees of {waived_fees} waived for paying in one payment",
-    "pay_in_full_waived": (
-        "fees of {waived_fees} and interest of {waived_interest} waived for paying in one payment"
-    ),
-    "standard_rate": "{months} payments at the account's rate of {apr}%",
-    "fees_waived": "fees of {waived_fees} waived",
-    "rate_reduced": "rate reduced to {apr}%",
-    "interest_frozen": "interest frozen at 0%",
-    "interest_waived": "interest of {waived_interest} waived",
-    "holiday": "no payments for {holiday_months} months, then {months} payments",
-    "settlement": "settled for {total}, {discount} off the balance",
+_BECAUSE = {
+    "affordable": "{head} because {affordable}/month is affordable",
+    "affordable_now": "{head} because {affordable} can be paid now",
+    "kept": "{head}, as offered earlier",
+    "lowest": "{head}, the lowest monthly payment without relief",
+    "": "{head}",
 }
 
 
@@ -152,10 +146,13 @@ _TEMPLATES = {
 class Reason:
     """Why a plan looks the way it does: a code and parameters for the dialog, a text for logs.
 
-    `because` is `affordable` (the stated monthly amount fits), `affordable_now` (a one-off
-    payment fits the stated amount), `kept` (concessions
-    offered earlier in the conversation are kept), `lowest` (the lowest payment without
-    relief) or `` (nothing to add).
+    Codes, least relief first: pay_in_full, pay_in_full_fees_waived, pay_in_full_waived,
+    standard_rate, fees_waived, rate_reduced, interest_frozen, interest_waived, holiday,
+    settlement (the plan's largest concession). Params (all strings): months, apr,
+    account_apr, waived_fees, waived_interest, discount, holiday_months, total, affordable,
+    and because: `affordable` (the stated monthly amount fits), `affordable_now` (a one-off
+    fits it), `kept` (concessions offered earlier in the conversation are kept), `lowest`
+    (the lowest payment without relief) or empty.
     """
 
     code: str
@@ -163,17 +160,45 @@ class Reason:
 
     @property
     def text(self) -> str:
-        head = _TEMPLATES[self.code].format_map(self.params)
-        because = self.params.get("because", "")
-        if because == "affordable":
-            return f"{head} because {self.params['affordable']}/month is affordable"
-        if because == "affordable_now":
-            return f"{head} because {self.params['affordable']} can be paid now"
-        if because == "kept":
-            return f"{head}, as offered earlier"
-        if because == "lowest":
-            return f"{head}, the lowest monthly payment without relief"
-        return head
+        """One English line for logs and the agent console, e.g.
+        "rate reduced to 6% because 450/month is affordable"."""
+        p = self.params
+        if self.code == "settlement":
+            head = f"settled for {p['total']}, {p['discount']} off the balance"
+        elif self.code.startswith("pay_in_full"):
+            head = "pay the full balance in one payment"
+            waived = _concessions(p, rate=False)
+            if waived:
+                head = f"{waived} for paying in one payment"
+        else:
+            parts = _concessions(p, rate=True)
+            if self.code == "holiday":
+                pause = (
+                    f"no payments for {p['holiday_months']} months, then {p['months']} payments"
+                )
+                head = f"{pause}, {parts}" if parts else pause
+            else:
+                standard = f"{_count(p['months'], 'payment')} at the account's rate of {p['apr']}%"
+                head = parts or standard
+        return _BECAUSE[p.get("because", "")].format(head=head, affordable=p.get("affordable"))
+
+
+def _count(number: str, noun: str) -> str:
+    return f"{number} {noun}" if number == "1" else f"{number} {noun}s"
+
+
+def _concessions(p: Mapping[str, str], *, rate: bool) -> str:
+    parts = []
+    if Decimal(p.get("waived_fees", "0")):
+        parts.append(f"fees of {p['waived_fees']} waived")
+    if rate and p.get("apr") != p.get("account_apr"):
+        frozen = not Decimal(p.get("apr", "0"))
+        parts.append("interest frozen at 0%" if frozen else f"rate reduced to {p['apr']}%")
+    if Decimal(p.get("waived_interest", "0")):
+        parts.append(f"interest of {p['waived_interest']} waived")
+    if len(parts) > 1:
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return "".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

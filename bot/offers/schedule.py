@@ -36,6 +36,7 @@ __all__ = [
     "due_dates",
     "level_payment",
     "level_schedule",
+    "regular_payment",
 ]
 
 MAX_MONTHS = 600  # far beyond any policy (§8 allows 120); guards against absurd inputs
@@ -83,12 +84,20 @@ def level_payment(amount: Decimal, apr: Decimal, months: int) -> Decimal:
         return amount * rate / (1 - (1 + rate) ** -months)
 
 
+def regular_payment(amount: Decimal, apr: Decimal, months: int, currency: str) -> Decimal:
+    """The regular instalment: the payment rounded up (a single payment: the rounded total)."""
+    payment = level_payment(amount, apr, months)
+    if months == 1:
+        return quantize(payment, currency)
+    return round_up(payment, currency)
+
+
 def level_schedule(amount: Decimal, apr: Decimal, months: int, currency: str) -> Schedule:
     """Instalments of a level-payment plan that sum exactly to its rounded total."""
     payment = level_payment(amount, apr, months)
+    regular = regular_payment(amount, apr, months, currency)
     with localcontext(_CONTEXT):
         total = quantize(payment * months, currency)
-        regular = round_up(payment, currency)
         last = total - regular * (months - 1)
     if last <= 0 or (months > 1 and last < minor_unit(currency)):
         raise ScheduleError(
