@@ -188,7 +188,9 @@ class _Context:
         )
         if fee > fee_cap or interest > interest_cap:
             return None
-        base = Point(PlanKind.PAY_IN_FULL, 1, 0, self.account.apr, fee, interest, Decimal(0), "")
+        base = Point(
+            PlanKind.PAY_IN_FULL, 1, 0, _rate(self.account.apr), fee, interest, Decimal(0), ""
+        )
         stages: list[Stage] = [
             TermStage(base, 1, 1),
             AmountStage(base, "fee", fee + self.unit, fee_cap, self.unit),
@@ -201,7 +203,9 @@ class _Context:
         if start > discount_cap:
             return None
         zero = Decimal(0)
-        base = Point(PlanKind.SETTLEMENT, 1, 0, self.account.apr, zero, zero, start, "discount")
+        base = Point(
+            PlanKind.SETTLEMENT, 1, 0, _rate(self.account.apr), zero, zero, start, "discount"
+        )
         path = Path([AmountStage(base, "discount", start, discount_cap, self.unit)])
         return _Family(self, PlanKind.SETTLEMENT, path, 0)
 
@@ -210,8 +214,8 @@ class _Context:
         fee_cap, interest_cap, _ = self._caps()
         fee = self._floor_amount(self.floor.fee_waiver)
         interest = self._floor_amount(self.floor.interest_waiver)
-        low = min(lim.min_apr, acc.apr)
-        cap = acc.apr if self.floor.apr is None else min(self.floor.apr, acc.apr)
+        low = _rate(min(lim.min_apr, acc.apr))
+        cap = _rate(acc.apr if self.floor.apr is None else min(self.floor.apr, acc.apr))
         first = 1 if holiday else 2
         longest = lim.max_term_months - holiday
         if fee > fee_cap or interest > interest_cap or cap < low or longest < first:
@@ -299,6 +303,14 @@ class _Context:
             "because": because,
         }
         return Reason(code, params)
+
+
+def _rate(apr: Decimal) -> Decimal:
+    """A rate with at least two decimals, so '0.00' and '6.50' read alike everywhere."""
+    exponent = apr.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        return apr
+    return apr.quantize(Decimal("0.01"))
 
 
 def _code_and_level(p: Point, account_apr: Decimal) -> tuple[str, int]:

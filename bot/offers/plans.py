@@ -54,7 +54,8 @@ class AccountTerms:
             minor_digits(self.currency)
             object.__setattr__(self, "currency", self.currency.strip().upper())
             for name in ("principal", "interest", "fees"):
-                check_amount(getattr(self, name), self.currency, what=f"The {name}")
+                amount = check_amount(getattr(self, name), self.currency, what=f"The {name}")
+                object.__setattr__(self, name, amount)
         except MoneyError as exc:
             raise OfferError(f"Account {self.reference[:40]}: {exc}") from None
         if not isinstance(self.apr, Decimal) or not self.apr.is_finite():
