@@ -170,7 +170,7 @@ def test_min_instalment_shortens_the_plan() -> None:
     small = AccountTerms("S-1", "USD", Decimal(100), Decimal(0), Decimal(0), Decimal(0))
     limits = replace(DEFAULT_LIMITS, min_instalment=Decimal(30))
     plans = choose_plans(small, limits, TODAY).options
-    instalments = [p for p in plans if p.kind is PlanKind.INSTALMENTS][0]
+    instalments = next(p for p in plans if p.kind is PlanKind.INSTALMENTS)
     assert instalments.months == 3  # 4 x 25 would fall below 30
     assert all(i.amount >= 30 for i in instalments.instalments)
 
@@ -185,7 +185,7 @@ def test_an_account_below_min_apr_keeps_its_own_rate() -> None:
 def test_a_floor_keeps_earlier_concessions() -> None:
     floor = Concessions(fee_waiver=Decimal(120), apr=Decimal(6))
     result = choose_plans(CARD, DEFAULT_LIMITS, TODAY, Decimal(2000), floor)
-    instalments = [p for p in result.options if p.kind is PlanKind.INSTALMENTS][0]
+    instalments = next(p for p in result.options if p.kind is PlanKind.INSTALMENTS)
     assert instalments.apr == Decimal(6)
     assert instalments.waived_fees == Decimal(120)
     assert instalments.months == 3  # the shortest term at those terms

@@ -90,7 +90,7 @@ def test_values_outside_the_ranges_name_key_and_range(key: str, text: str, allow
 
 
 def test_unknown_key_is_named_with_the_known_keys() -> None:
-    with pytest.raises(PolicyError, match="Unknown policy key 'max_terms'.*max_term_months"):
+    with pytest.raises(PolicyError, match=r"Unknown policy key 'max_terms'.*max_term_months"):
         Limits.parse({"max_terms": "12"}, DEFAULT_LIMITS)
 
 
@@ -117,7 +117,7 @@ def test_a_holiday_as_long_as_the_term_is_inconsistent(values: dict[str, str], f
             values["max_term_months"]
         )
         return
-    with pytest.raises(PolicyError, match="max_holiday_months .* less than max_term_months"):
+    with pytest.raises(PolicyError, match=r"max_holiday_months .* less than max_term_months"):
         Limits.parse(values, DEFAULT_LIMITS)
 
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.offers import AccountTerms, Limits, OfferResult, Plan, breaches, choose_plans
+from bot.offers import AccountTerms, Limits, OfferResult, Plan, PlanKind, breaches, choose_plans
 from bot.offers.money import minor_unit
+from bot.offers.schedule import regular_payment
 
 TODAY = date(2024, 1, 31)
 CURRENCIES = ("JPY", "USD", "CNY", "GBP", "KWD")
@@ -134,3 +135,30 @@ def test_a_larger_affordable_amount_never_yields_a_worse_plan(
         assert plan.waived_interest <= before.waived_interest
         assert plan.discount <= before.discount
         assert plan.apr >= before.apr
+
+
+def _standard_fits(account: AccountTerms, policy: Limits, months: int, cap: Decimal) -> bool:
+    """Whether `months` payments at the account's rate with nothing waived fit `cap`, by the
+    engine's documented rule (the regular payment leaves room for the last one)."""
+    unit = minor_unit(account.currency)
+    regular = regular_payment(account.balance, account.apr, months, account.currency)
+    return regular <= cap and regular >= max(policy.min_instalment, unit) + unit * months
+
+
+@settings(max_examples=200, deadline=None)
+@given(policy=limits(), account=accounts(), data=st.data())
+def test_relief_is_no_more_than_the_stated_amount_needs(
+    policy: Limits, account: AccountTerms, data: st.DataObject
+) -> None:
+    affordable = data.draw(_affordable(account))
+    result = choose_plans(account, policy, TODAY, affordable)
+    for plan in result.options:
+        if plan.kind is PlanKind.PAY_IN_FULL and plan.level == 2:
+            assert plan.total == affordable  # waived exactly what was missing
+        elif plan.kind is PlanKind.SETTLEMENT:
+            assert plan.total == affordable
+        elif plan.kind is PlanKind.INSTALMENTS and plan.level == 3 and plan.months > 2:
+            assert not _standard_fits(account, policy, plan.months - 1, affordable)
+        elif plan.kind is PlanKind.INSTALMENTS and plan.level > 3:
+            longest = policy.max_term_months
+            assert not _standard_fits(account, policy, longest, affordable)
