@@ -9,13 +9,27 @@ returns None (or a neutral value) when it is not sure. Word lists live in
 from bot.nlu.amounts import MAX_AMOUNT, parse_amount
 from bot.nlu.choices import YesNo, match_choice, parse_yes_no
 from bot.nlu.dates import birth_date_candidates, parse_birth_date, parse_phone_last4
+from bot.nlu.situation import (
+    MAX_RECOVERY_MONTHS,
+    Outlook,
+    Reason,
+    Recovery,
+    classify_reason,
+    classify_recovery,
+)
 from bot.nlu.text import MAX_INPUT_CHARS
 
 __all__ = [
     "MAX_AMOUNT",
     "MAX_INPUT_CHARS",
+    "MAX_RECOVERY_MONTHS",
+    "Outlook",
+    "Reason",
+    "Recovery",
     "YesNo",
     "birth_date_candidates",
+    "classify_reason",
+    "classify_recovery",
     "match_choice",
     "parse_amount",
     "parse_birth_date",

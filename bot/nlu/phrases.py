@@ -86,6 +86,6 @@ def clause_before(text: str, pos: int, units: int = 3) -> str:
     return head[starts[-units] :] if len(starts) >= units else head
 
 
-def is_negated(text: str, start: int, negators: PhraseMatcher) -> bool:
+def is_negated(text: str, start: int, negators: PhraseMatcher, units: int = 3) -> bool:
     """Whether a negator ("not", "没有", …) comes just before `start` in the same clause."""
-    return negators.search(clause_before(text, start))
+    return negators.search(clause_before(text, start, units))
