@@ -80,7 +80,10 @@ def _load_toml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     with path.open("rb") as handle:
-        return tomllib.load(handle)
+        try:
+            return tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"{path}: {error}") from error
 
 
 def _strings(table: Mapping[str, Any], key: str, where: str) -> list[str]:
@@ -119,9 +122,10 @@ def _deadlines(table: Mapping[str, Any], language: Language, where: str) -> Dead
         "months": "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True)),
         "numbers": "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True)),
     }
-    dates = tuple(
-        re.compile(form.format(**alternation)) for form in _strings(table, "dates", where)
-    )
+    forms = _strings(table, "dates", where)
+    for key, value in alternation.items():
+        forms = [form.replace("{" + key + "}", value) for form in forms]
+    dates = tuple(re.compile(form) for form in forms)
     return DeadlineForms(
         cues=compile_patterns(
             _strings(table, "cues", where), gap=language.gap, spaced=language.spaced

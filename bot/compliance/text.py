@@ -63,3 +63,14 @@ def normalise_pattern(pattern: str) -> str:
 
 
 _SYNTAX = frozenset("()|~^$*")
+
+
+def light_normalise(text: str) -> str:
+    """NFKC, casefold, invisible marks dropped, spaces collapsed; punctuation kept
+    (dates such as 2026-12-01 and 12/01 need their separators)."""
+    text = unicodedata.normalize("NFKC", clip(text)).casefold().translate(_APOSTROPHES)
+    text = "".join(
+        "" if unicodedata.category(ch) in ("Cf", "Me") or _STRAY_MARK.match(ch) else ch
+        for ch in text
+    )
+    return _SPACES.sub(" ", text).strip()

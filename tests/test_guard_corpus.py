@@ -1,0 +1,115 @@
+"""The inbound guard measured on the labelled corpus (tests/guard_corpus/*.tsv).
+
+`pytest -s tests/test_guard_corpus.py` prints precision and recall per category.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.compliance import Category, detect
+
+CORPUS = Path(__file__).parent / "guard_corpus"
+MUST_RECALL = (
+    Category.SELF_HARM,
+    Category.CEASE_CONTACT,
+    Category.ATTORNEY,
+    Category.BANKRUPTCY,
+    Category.DISPUTE,
+)
+MIN_RECALL = 0.95
+MAX_ORDINARY_TRIGGERED = 0.03
+
+
+@dataclass(frozen=True)
+class Example:
+    source: str
+    lang: str
+    label: Category
+    text: str
+
+
+def load_corpus() -> list[Example]:
+    examples = []
+    for path in sorted(CORPUS.glob("*.tsv")):
+        lang = path.stem.removeprefix("holdout_")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            label, _, text = line.partition("\t")
+            examples.append(Example(f"{path.name}:{number}", lang, Category(label), text))
+    return examples
+
+
+@dataclass(frozen=True)
+class Scores:
+    support: Counter[Category]
+    hits: Counter[Category]
+    predicted: Counter[Category]
+    misses: tuple[tuple[Example, Category], ...]
+
+    def recall(self, category: Category) -> float:
+        return self.hits[category] / self.support[category] if self.support[category] else 1.0
+
+    def precision(self, category: Category) -> float:
+        predicted = self.predicted[category]
+        return self.hits[category] / predicted if predicted else 1.0
+
+    def table(self) -> str:
+        lines = [f"{'category':<16} {'n':>4} {'precision':>9} {'recall':>6}"]
+        for category in Category:
+            lines.append(
+                f"{category.value:<16} {self.support[category]:>4} "
+                f"{self.precision(category):>9.2f} {self.recall(category):>6.2f}"
+            )
+        lines += [f"miss {ex.source} {ex.label} -> {got}: {ex.text}" for ex, got in self.misses]
+        return "\n".join(lines)
+
+
+def score(examples: list[Example]) -> Scores:
+    support: Counter[Category] = Counter()
+    hits: Counter[Category] = Counter()
+    predicted: Counter[Category] = Counter()
+    misses = []
+    for example in examples:
+        got = detect(example.text, example.lang).category
+        support[example.label] += 1
+        predicted[got] += 1
+        if got is example.label:
+            hits[got] += 1
+        else:
+            misses.append((example, got))
+    return Scores(support, hits, predicted, tuple(misses))
+
+
+@pytest.fixture(scope="module")
+def scores() -> Scores:
+    result = score(load_corpus())
+    print("\n" + result.table())
+    return result
+
+
+def test_corpus_is_large_and_covers_every_category_in_both_languages() -> None:
+    examples = load_corpus()
+    assert len(examples) >= 400
+    assert sum(ex.label is Category.NONE for ex in examples) >= 150
+    for lang in ("en", "zh_CN"):
+        labels = {ex.label for ex in examples if ex.lang == lang}
+        assert labels == set(Category), f"{lang} lacks {set(Category) - labels}"
+
+
+@pytest.mark.parametrize("category", MUST_RECALL, ids=str)
+def test_recall_of_the_categories_that_must_not_be_missed(
+    scores: Scores, category: Category
+) -> None:
+    assert scores.recall(category) >= MIN_RECALL, scores.table()
+
+
+def test_ordinary_messages_trigger_almost_nothing(scores: Scores) -> None:
+    ordinary = scores.support[Category.NONE]
+    triggered = ordinary - scores.hits[Category.NONE]
+    assert triggered / ordinary <= MAX_ORDINARY_TRIGGERED, scores.table()
