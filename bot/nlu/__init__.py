@@ -18,18 +18,23 @@ from bot.nlu.situation import (
     classify_recovery,
 )
 from bot.nlu.text import MAX_INPUT_CHARS
+from bot.nlu.tone import MIN_EVIDENCE, RECENT_MESSAGES, Tone, infer_tone
 
 __all__ = [
     "MAX_AMOUNT",
     "MAX_INPUT_CHARS",
     "MAX_RECOVERY_MONTHS",
+    "MIN_EVIDENCE",
+    "RECENT_MESSAGES",
     "Outlook",
     "Reason",
     "Recovery",
+    "Tone",
     "YesNo",
     "birth_date_candidates",
     "classify_reason",
     "classify_recovery",
+    "infer_tone",
     "match_choice",
     "parse_amount",
     "parse_birth_date",
