@@ -19,6 +19,9 @@ COMMAND_MODULES = (
     "bot.commands.db",
     "bot.commands.accounts",
     "bot.commands.users",
+    "bot.commands.dialogs",
+    "bot.commands.offers",
+    "bot.commands.policy",
 )
 
 

@@ -90,14 +90,14 @@ def test_values_outside_the_ranges_name_key_and_range(key: str, text: str, allow
 
 
 def test_unknown_key_is_named_with_the_known_keys() -> None:
-    with pytest.raises(PolicyError, match=r"Unknown policy key 'max_terms'.*max_term_months"):
+    with pytest.raises(PolicyError, match=r"unknown policy key 'max_terms'.*max_term_months"):
         Limits.parse({"max_terms": "12"}, DEFAULT_LIMITS)
 
 
 def test_without_a_base_every_key_is_required() -> None:
     values = DEFAULT_LIMITS.as_strings()
     del values["min_apr"]
-    with pytest.raises(PolicyError, match="Missing policy keys: min_apr"):
+    with pytest.raises(PolicyError, match="missing policy keys: min_apr"):
         Limits.parse(values)
 
 

@@ -93,12 +93,12 @@ class Limits:
         unknown = sorted(k for k in values if k not in _RANGES)
         if unknown:
             raise PolicyError(
-                f"Unknown policy key '{unknown[0][:40]}'; the keys are {', '.join(KEYS)}."
+                f"unknown policy key '{unknown[0][:40]}'; the keys are {', '.join(KEYS)}."
             )
         if base is None:
             missing = [k for k in KEYS if k not in values]
             if missing:
-                raise PolicyError(f"Missing policy keys: {', '.join(missing)}.")
+                raise PolicyError(f"missing policy keys: {', '.join(missing)}.")
         parsed: dict[str, Any] = {}
         for key, text in values.items():
             parsed[key] = _parse_value(key, text, _RANGES[key])
