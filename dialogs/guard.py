@@ -1,0 +1,145 @@
+"""The dialog's answer to each inbound guard category (DESIGN §7), from any state.
+
+The engine runs the guard before the step and passes its verdict in ``Event.guard``. A
+category that stops the conversation answers here and moves to HANDOFF, STOPPED or
+CLOSED; vulnerability, abuse (the first time) and hardship add their line and let the
+state's own handler go on with what else the message said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.compliance import HANDOFF_PRIORITY, Category
+from bot.compliance.profiles import crisis_line
+from dialogs.common import HUMAN, handoff, region, us
+from dialogs.model import (
+    DisputeRecorded,
+    HandoffPriorityRaised,
+    HandoffRequested,
+    Note,
+    OptedOut,
+    Reply,
+    State,
+)
+from dialogs.turn import Turn
+
+Reaction = Callable[[Turn], State | None]
+
+_EMERGENCY = {"US": "911", "GB": "999", "CN": "120"}
+_ADVICE = {"US": "advice.US", "GB": "advice.GB", "CN": "advice.CN"}
+_FORGET_ON_THIRD_PARTY = ("verified", "dob", "offer", "chosen", "pending_min", "situation")
+
+
+def _priority(category: str) -> int:
+    return HANDOFF_PRIORITY.get(Category(category), 3)
+
+
+def self_harm(turn: Turn, *, raised: bool = False) -> State:
+    """Payment talk stops; the crisis line is in this very reply; a person is called."""
+    country = region(turn.account)
+    if not country:
+        country = "CN" if turn.locale.startswith("zh") else ""
+    lines: tuple[Reply, ...]
+    if country:
+        lines = (Reply(f"crisis.{country}", {"line": crisis_line(country)}),)
+    else:
+        lines = tuple(Reply(f"crisis.in_{c}", {"line": crisis_line(c)}) for c in ("US", "GB"))
+    emergency = _EMERGENCY.get(country)
+    after = (
+        Reply("guard.self_harm_after", {"emergency": emergency})
+        if emergency
+        else Reply("guard.self_harm_after_any")
+    )
+    turn.say("guard.self_harm", parts=(*lines, after))
+    if raised:
+        turn.emit(HandoffPriorityRaised("self_harm", 0))
+        return turn.state
+    return handoff(turn, "self_harm", 0)
+
+
+def silent_alert(turn: Turn) -> State:
+    """After STOP nothing is sent; distress still reaches a person, who decides."""
+    turn.emit(HandoffRequested("self_harm", 0, {"state": "stopped", "opted_out": True}))
+    return State.STOPPED
+
+
+def cease_contact(turn: Turn) -> State:
+    turn.emit(OptedOut())
+    turn.say("guard.cease_contact")
+    return State.STOPPED
+
+
+def _hand_to_person(key: str, category: str) -> Reaction:
+    def react(turn: Turn) -> State:
+        turn.say(key)
+        return handoff(turn, category, _priority(category))
+
+    return react
+
+
+def dispute(turn: Turn) -> State:
+    if turn.account is not None:
+        turn.emit(DisputeRecorded(turn.account.id))
+    turn.say("guard.dispute_us" if us(turn.account) else "guard.dispute")
+    return handoff(turn, "dispute", _priority("dispute"))
+
+
+def third_party(turn: Turn) -> State:
+    """Disclose nothing, apologise, end. Whatever was verified in this chat is forgotten."""
+    turn.forget(*_FORGET_ON_THIRD_PARTY)
+    turn.emit(Note("dialog.third_party", {"state": turn.state.value}))
+    turn.say("guard.third_party")
+    return State.CLOSED
+
+
+def vulnerability(turn: Turn) -> State | None:
+    """A gentler tone from now on, free advice signposted, a person offered; then carry on."""
+    if turn.data.get("gentle"):
+        return None  # said once; the gentler tone stays
+    turn.data["gentle"] = True
+    turn.tone = "melancholic"
+    advice = Reply(_ADVICE.get(region(turn.account), "advice.any"))
+    turn.say("guard.vulnerability", buttons=(HUMAN,), parts=(advice,))
+    turn.emit(Note("dialog.vulnerability", {"state": turn.state.value}))
+    return None
+
+
+def abuse(turn: Turn) -> State | None:
+    """One calm boundary; the next time a person takes over."""
+    count = int(turn.data.get("abuse") or 0) + 1
+    turn.data["abuse"] = count
+    if count >= 2:
+        turn.say("guard.abuse_handoff")
+        return handoff(turn, "abuse", _priority("abuse"), {"abusive_messages": count})
+    turn.say("guard.abuse")
+    return None
+
+
+def hardship(turn: Turn) -> State | None:
+    """The normal path: remember it (GB signposts free advice) and let the state go on."""
+    turn.data["hardship"] = True
+    return None
+
+
+REACTIONS: dict[str, Reaction] = {
+    "self_harm": self_harm,
+    "deceased": _hand_to_person("guard.deceased", "deceased"),
+    "bankruptcy": _hand_to_person("guard.bankruptcy", "bankruptcy"),
+    "attorney": _hand_to_person("guard.attorney", "attorney"),
+    "cease_contact": cease_contact,
+    "dispute": dispute,
+    "servicemember": _hand_to_person("guard.servicemember", "servicemember"),
+    "third_party": third_party,
+    "complaint": _hand_to_person("guard.complaint", "complaint"),
+    "vulnerability": vulnerability,
+    "human_requested": _hand_to_person("handoff.human", "human_requested"),
+    "abuse": abuse,
+    "hardship": hardship,
+}
+
+
+def react(turn: Turn) -> State | None:
+    """The guard's category's answer, or None to let the state's handler go on."""
+    reaction = REACTIONS.get(turn.category)
+    return reaction(turn) if reaction is not None else None

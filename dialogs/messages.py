@@ -1,0 +1,539 @@
+"""Every message the dialog can send, as English source text marked for extraction.
+
+A reply names a key; the key has a ``neutral`` text and, for the key messages of a
+conversation (greeting, verification ask, disclosure, situation ask, offer, counter-offer
+answer, limits reached, agreement), one variant per temperament (DESIGN §6):
+
+- sanguine: encourage;          - choleric: be direct, short;
+- phlegmatic: patient, step by step;  - melancholic: care first.
+
+Texts use ``str.format`` placeholders filled by :func:`bot.i18n.render` (money, dates and
+numbers formatted per locale). ``N_`` only marks a string for ``pybabel extract -k N_``;
+the translation happens at render time. Keep each text short: it is read on a phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+TONES: tuple[str, ...] = ("neutral", "sanguine", "choleric", "phlegmatic", "melancholic")
+
+
+def N_(message: str) -> str:  # the conventional gettext marker name
+    return message
+
+
+@dataclass(frozen=True)
+class Message:
+    neutral: str
+    sanguine: str | None = None
+    choleric: str | None = None
+    phlegmatic: str | None = None
+    melancholic: str | None = None
+
+    def variant(self, tone: str) -> str:
+        text: str | None = getattr(self, tone, None) if tone in TONES else None
+        return text or self.neutral
+
+    def texts(self) -> tuple[str, ...]:
+        values = (self.neutral, self.sanguine, self.choleric, self.phlegmatic, self.melancholic)
+        return tuple(v for v in values if v is not None)
+
+
+MESSAGES: Mapping[str, Message] = {
+    # --- greet ---------------------------------------------------------------------------
+    "greet.hello": Message(
+        neutral=N_(
+            "Hello, this is the assistant for {creditor}. I'm here to help you find a way "
+            "forward that works for you."
+        ),
+        sanguine=N_(
+            "Hi there! I'm the assistant for {creditor}. Good to hear from you — let's find "
+            "a plan that works for you."
+        ),
+        choleric=N_("Hello. I'm the assistant for {creditor}. I'll keep this quick and clear."),
+        phlegmatic=N_(
+            "Hello, I'm the assistant for {creditor}. We'll go one small step at a time, at "
+            "your pace."
+        ),
+        melancholic=N_(
+            "Hello, I'm the assistant for {creditor}. Thank you for getting in touch — I know "
+            "this isn't easy, and I'm here to help."
+        ),
+    ),
+    "greet.ask_reference": Message(
+        N_(
+            "To start, please type the reference from our message or letter (it looks like "
+            "A-12345)."
+        )
+    ),
+    "greet.reference_unknown": Message(
+        N_(
+            "I couldn't find that reference. Please check it and type it again, or tap below "
+            "to talk to a person."
+        )
+    ),
+    "greet.welcome_back": Message(N_("Welcome back. Let's carry on where we left off.")),
+    # --- verify --------------------------------------------------------------------------
+    "verify.ask_dob": Message(
+        neutral=N_(
+            "First, to keep your details private, I need to check it's you. What is your date "
+            "of birth? (for example 1980-12-31)"
+        ),
+        sanguine=N_(
+            "Let's get started! First a quick check that it's you: what's your date of birth? "
+            "(for example 1980-12-31)"
+        ),
+        choleric=N_("Quick security check first. Your date of birth? (for example 1980-12-31)"),
+        phlegmatic=N_(
+            "Step 1: a quick check that it's really you. Please type your date of birth, for "
+            "example 1980-12-31."
+        ),
+        melancholic=N_(
+            "Before anything else, I want to keep your information safe. Could you tell me "
+            "your date of birth? (for example 1980-12-31)"
+        ),
+    ),
+    "verify.dob_again": Message(
+        N_(
+            "I couldn't read a date there. I can share account details once I've checked it's "
+            "you — please type your date of birth, like 1980-12-31 or 31/12/1980."
+        )
+    ),
+    "verify.ask_phone": Message(
+        N_("Thank you. Now the last four digits of your phone number, please.")
+    ),
+    "verify.phone_again": Message(
+        N_("Please type just the last four digits of your phone number, like 1234.")
+    ),
+    "verify.passed": Message(N_("Thank you, that's confirmed.")),
+    "verify.failed": Message(
+        N_(
+            "Sorry, those details don't match our records. Attempts left: {left}. Let's try "
+            "again — what is your date of birth?"
+        )
+    ),
+    "verify.locked_handoff": Message(
+        N_(
+            "Sorry, those details still don't match. For your security, checks on this "
+            "account are paused until {until}. A person from our team will help you confirm "
+            "who you are here, usually within one working day."
+        )
+    ),
+    "verify.locked": Message(
+        N_(
+            "For your security, checks on this account are paused until {until}. A person "
+            "from our team can help you confirm who you are sooner — tap below."
+        )
+    ),
+    # --- disclose ------------------------------------------------------------------------
+    "disclose.balance": Message(
+        neutral=N_(
+            "Here is where your account stands:\n"
+            "Balance: {balance}\n• Principal: {principal}\n• Interest: {interest}\n"
+            "• Fees: {fees}\nDays past due: {days}"
+        ),
+        sanguine=N_(
+            "Here's the full picture — and the good news is there are options:\n"
+            "Balance: {balance}\n• Principal: {principal}\n• Interest: {interest}\n"
+            "• Fees: {fees}\nDays past due: {days}"
+        ),
+        choleric=N_(
+            "The numbers:\n"
+            "Balance: {balance}\n• Principal: {principal}\n• Interest: {interest}\n"
+            "• Fees: {fees}\nDays past due: {days}"
+        ),
+        phlegmatic=N_(
+            "Step 2: here is your account, line by line:\n"
+            "Balance: {balance}\n• Principal: {principal}\n• Interest: {interest}\n"
+            "• Fees: {fees}\nDays past due: {days}"
+        ),
+        melancholic=N_(
+            "Thank you for bearing with me. Here is where things stand — we'll work through "
+            "it together:\n"
+            "Balance: {balance}\n• Principal: {principal}\n• Interest: {interest}\n"
+            "• Fees: {fees}\nDays past due: {days}"
+        ),
+    ),
+    "disclose.ask_options": Message(N_("Shall we look at options that fit your situation?")),
+    "disclose.later": Message(
+        N_("That's fine. Whenever you're ready, just write here — I'll be here.")
+    ),
+    "disclose.paused": Message(
+        N_(
+            "This account is on hold while we look into a dispute, so we won't discuss "
+            "payment now. A person from our team will reply here, usually within one working "
+            "day."
+        )
+    ),
+    "notice.us_collector": Message(
+        N_(
+            "This is a communication from a debt collector. This is an attempt to collect a "
+            "debt, and any information obtained will be used for that purpose."
+        )
+    ),
+    "notice.time_barred": Message(
+        N_(
+            "The law limits how long you can be sued on a debt. Because of the age of this "
+            "debt, we will not sue you for it."
+        )
+    ),
+    "notice.validation": Message(
+        N_(
+            "You have until {date} to dispute all or part of this debt, or to ask for the "
+            "original creditor's name and address. Nothing you do here changes that right."
+        )
+    ),
+    "notice.cn_who": Message(
+        N_("This service is run by {creditor} to help you with your repayments.")
+    ),
+    "advice.GB": Message(
+        N_(
+            "Free, confidential debt advice: MoneyHelper 0800 138 7777 (moneyhelper.org.uk) "
+            "or StepChange 0800 138 1111."
+        )
+    ),
+    "advice.US": Message(
+        N_(
+            "Free or low-cost debt counselling: the National Foundation for Credit Counseling, "
+            "1-800-388-2227 (nfcc.org)."
+        )
+    ),
+    "advice.CN": Message(
+        N_("Free legal and debt guidance: the public legal service hotline 12348.")
+    ),
+    "advice.any": Message(
+        N_("A free, independent debt adviser near you can help you look at all your options.")
+    ),
+    # --- situation -----------------------------------------------------------------------
+    "situation.ask_reason": Message(
+        neutral=N_("To find the right plan, could you tell me what has made paying hard lately?"),
+        sanguine=N_("Let's find something that works! What's made paying tricky lately?"),
+        choleric=N_("What's made paying hard? Pick one:"),
+        phlegmatic=N_(
+            "One question at a time. First: what has made paying hard lately? Tap a button or "
+            "write it in your own words."
+        ),
+        melancholic=N_(
+            "Many people go through this, and there's no judgement here. What has made paying "
+            "hard lately?"
+        ),
+    ),
+    "situation.ack.job_loss": Message(
+        N_("Losing income is hard, and it's good that you reached out.")
+    ),
+    "situation.ack.illness": Message(N_("I'm sorry you've been unwell. Your health comes first.")),
+    "situation.ack.family_emergency": Message(
+        N_("I'm sorry — a family emergency takes a lot out of anyone.")
+    ),
+    "situation.ack.business_trouble": Message(
+        N_(
+            "Keeping a business going through a rough patch is stressful. Thank you for "
+            "telling me."
+        )
+    ),
+    "situation.ack.other": Message(N_("Thank you for telling me.")),
+    "situation.ask_recovery": Message(
+        N_("Do you expect things to get better? When might your income recover?")
+    ),
+    "situation.ask_monthly": Message(
+        N_(
+            "Roughly how much could you pay each month, without going short on essentials? A "
+            "rough figure is fine."
+        )
+    ),
+    "situation.monthly_again": Message(
+        N_("Sorry, I didn't catch an amount. Please type a monthly figure, like 150.")
+    ),
+    # --- offer ---------------------------------------------------------------------------
+    "offer.present": Message(
+        neutral=N_("Here is what I can offer. These options stand until {expires}:"),
+        sanguine=N_("Good news — here are your options, open until {expires}:"),
+        choleric=N_("Your options (valid until {expires}):"),
+        phlegmatic=N_(
+            "Here are your options, one per line. Take your time — they stand until {expires}:"
+        ),
+        melancholic=N_(
+            "I've looked for options that ease the pressure on you. They stand until {expires}:"
+        ),
+    ),
+    "offer.pick": Message(
+        N_("Tap the one that suits you, or tell me how much you could manage each month.")
+    ),
+    "offer.expired": Message(N_("Those options have expired, so here are today's.")),
+    "offer.ask_amount": Message(N_("What could you manage each month? Type a figure, like 150.")),
+    "plan.pay_in_full": Message(N_("{n}. Pay {total} in one go — you save {saved}")),
+    "plan.pay_in_full_plain": Message(N_("{n}. Pay {total} in one go")),
+    "plan.settlement": Message(N_("{n}. Settle for {total} in one payment — you save {saved}")),
+    "plan.instalments": Message(N_("{n}. {monthly} a month × {count} — total {total}")),
+    "plan.instalments_saving": Message(
+        N_("{n}. {monthly} a month × {count} — total {total}, you save {saved}")
+    ),
+    "plan.holiday": Message(
+        N_(
+            "{n}. Nothing to pay until {first_due}, then {monthly} a month × {count} — total "
+            "{total}"
+        )
+    ),
+    "plan.holiday_saving": Message(
+        N_(
+            "{n}. Nothing to pay until {first_due}, then {monthly} a month × {count} — total "
+            "{total}, you save {saved}"
+        )
+    ),
+    # --- negotiate -----------------------------------------------------------------------
+    "negotiate.counter": Message(
+        neutral=N_("Thank you. With {amount} a month in mind, here is what I can do:"),
+        sanguine=N_(
+            "Great, we're getting there! With {amount} a month in mind, here's what works:"
+        ),
+        choleric=N_("Understood. For about {amount} a month:"),
+        phlegmatic=N_("Thank you. Let's look at {amount} a month together. Here is what fits:"),
+        melancholic=N_(
+            "Thank you for being open with me. I've looked again with {amount} a month in mind:"
+        ),
+    ),
+    "negotiate.below_min": Message(
+        neutral=N_(
+            "I understand. The lowest monthly payment I can offer is {min_monthly}. Could that "
+            "work for you?"
+        ),
+        sanguine=N_(
+            "We're close! The lowest monthly payment I can offer is {min_monthly}. Could you "
+            "make that work?"
+        ),
+        choleric=N_("The lowest I can go is {min_monthly} a month. Can you do that?"),
+        phlegmatic=N_(
+            "Let's check one thing: the lowest monthly payment I can offer is {min_monthly}. "
+            "Would that be manageable?"
+        ),
+        melancholic=N_(
+            "I can see you're doing your best. The lowest monthly payment I'm able to offer is "
+            "{min_monthly}. Would that be possible without going short on essentials?"
+        ),
+    ),
+    "negotiate.limits_reached_none": Message(
+        N_(
+            "I'm sorry — I can't find a plan within what I'm allowed to agree. A person from "
+            "our team can look at more options with you and will reply here, usually within "
+            "one working day."
+        )
+    ),
+    "negotiate.amount_again": Message(
+        N_("Please type the amount you could manage each month, like 150.")
+    ),
+    "negotiate.limits_reached": Message(
+        neutral=N_(
+            "I'm sorry — {min_monthly} a month is the lowest I can agree myself. A person from "
+            "our team can look at more options with you and will reply here, usually within "
+            "one working day."
+        ),
+        sanguine=N_(
+            "Thanks for working through this with me! {min_monthly} a month is as low as I can "
+            "go, but a person from our team can look further. They'll reply here, usually "
+            "within one working day."
+        ),
+        choleric=N_(
+            "{min_monthly} a month is my limit. A person who can decide more will reply here, "
+            "usually within one working day."
+        ),
+        phlegmatic=N_(
+            "Here's what happens next: {min_monthly} a month is the lowest I can agree, so I'm "
+            "passing your case to a person from our team. They'll reply here, usually within "
+            "one working day. You don't need to do anything now."
+        ),
+        melancholic=N_(
+            "I'm sorry I can't go lower than {min_monthly} a month myself. You're not on your "
+            "own with this: a person from our team will look at more options with you and "
+            "reply here, usually within one working day."
+        ),
+    ),
+    # --- agree ---------------------------------------------------------------------------
+    "agree.summary": Message(N_("You chose:")),
+    "agree.ask_consent": Message(
+        N_("Do you agree to this plan? It is only set up when you say yes.")
+    ),
+    "agree.consent_again": Message(N_("Please tap Yes to agree, or No to go back.")),
+    "agree.declined": Message(N_("No problem. Here are the options again.")),
+    "agree.done": Message(
+        neutral=N_(
+            "Your plan is set up. Your payment reference is {reference} — please use it with "
+            "every payment.\nSchedule:\n{schedule}\nI'll remind you before each due date."
+        ),
+        sanguine=N_(
+            "Well done — your plan is set up! Your payment reference is {reference}.\n"
+            "Schedule:\n{schedule}\nI'll remind you before each due date. You've got this."
+        ),
+        choleric=N_("Done. Payment reference: {reference}.\nSchedule:\n{schedule}"),
+        phlegmatic=N_(
+            "All set. What happens next:\n1. Use the payment reference {reference} with each "
+            "payment.\n2. Pay on these dates:\n{schedule}\n3. I'll remind you before each one."
+        ),
+        melancholic=N_(
+            "Thank you — this is a real step forward. Your payment reference is {reference}.\n"
+            "Schedule:\n{schedule}\nI'll remind you before each due date, and if things change, "
+            "just write here."
+        ),
+    ),
+    # --- handoff -------------------------------------------------------------------------
+    "handoff.human": Message(
+        N_(
+            "I'll bring in a person from our team. They'll reply here, usually within one "
+            "working day."
+        )
+    ),
+    "handoff.approval_needed": Message(
+        N_(
+            "A person from our team needs to look at your account before we go on. They'll "
+            "reply here, usually within one working day."
+        )
+    ),
+    "handoff.back": Message(N_("Thanks for waiting — I'm back to help.")),
+    # --- guard ---------------------------------------------------------------------------
+    "guard.self_harm": Message(
+        N_(
+            "I'm really sorry you're feeling this way. Let's set payments aside — they can "
+            "wait. Please talk to someone now, free and at any time:"
+        )
+    ),
+    "crisis.US": Message(N_("• Call or text {line} (Suicide & Crisis Lifeline)")),
+    "crisis.GB": Message(N_("• Call {line}")),
+    "crisis.CN": Message(N_("• Call the mental health helpline {line}")),
+    "crisis.in_US": Message(N_("• In the US: call or text {line}")),
+    "crisis.in_GB": Message(N_("• In the UK: call {line}")),
+    "guard.self_harm_after_any": Message(
+        N_(
+            "If you are in immediate danger, call your local emergency number. A person from "
+            "our team will also check in with you here."
+        )
+    ),
+    "guard.self_harm_after": Message(
+        N_(
+            "If you are in immediate danger, call {emergency}. A person from our team will "
+            "also check in with you here."
+        )
+    ),
+    "guard.deceased": Message(
+        N_(
+            "I'm so sorry for your loss. We won't ask about payments. A person from our team "
+            "will help you here, usually within one working day."
+        )
+    ),
+    "guard.bankruptcy": Message(
+        N_(
+            "Thank you for letting us know. We'll pause collection, and a person from our team "
+            "will take it from here, usually within one working day."
+        )
+    ),
+    "guard.attorney": Message(
+        N_(
+            "Thank you. Please send your representative's name and contact details here, and "
+            "we'll deal with them directly. A person from our team will take over, usually "
+            "within one working day."
+        )
+    ),
+    "guard.cease_contact": Message(
+        N_("Understood. We won't message you here again. If you change your mind, send START.")
+    ),
+    "guard.dispute": Message(
+        N_(
+            "Thank you for telling us. We've paused collection while a person from our team "
+            "looks into it. They'll reply here, usually within one working day."
+        )
+    ),
+    "guard.dispute_us": Message(
+        N_(
+            "Thank you for telling us. We'll treat this as your written dispute and pause "
+            "collection while a person from our team looks into it. They'll reply here, "
+            "usually within one working day."
+        )
+    ),
+    "guard.servicemember": Message(
+        N_(
+            "Thank you for telling us about your service. A person from our team who handles "
+            "this will take over, usually within one working day."
+        )
+    ),
+    "guard.third_party": Message(
+        N_(
+            "I'm sorry to have troubled you. We can only speak with the account holder, so we "
+            "won't share anything here. Take care."
+        )
+    ),
+    "guard.complaint": Message(
+        N_(
+            "I'm sorry we've let you down. I've passed your complaint to our team; a person "
+            "will reply here, usually within one working day."
+        )
+    ),
+    "guard.vulnerability": Message(
+        N_(
+            "Thank you for telling me. We'll take this at your pace, and you can stop any "
+            "time. If you'd rather talk to a person, tap below."
+        )
+    ),
+    "guard.abuse": Message(
+        N_(
+            "I want to help, and I'll keep this respectful on my side too. Let's carry on "
+            "when you're ready."
+        )
+    ),
+    "guard.abuse_handoff": Message(
+        N_(
+            "I'll pass this conversation to a person from our team. They'll reply here, "
+            "usually within one working day."
+        )
+    ),
+    "guard.hardship": Message(
+        N_("I'm sorry things are hard right now. Let's find something that fits.")
+    ),
+    # --- commands and endings ------------------------------------------------------------
+    "help.text": Message(
+        N_(
+            "I can help you review your account and agree a payment plan that fits.\n"
+            "/human — talk to a person\n/language — change language\n"
+            "STOP — stop messages from us"
+        )
+    ),
+    "language.choose": Message(N_("Which language would you like?")),
+    "language.set": Message(N_("OK, I'll write in English from now on.")),
+    "closed.again": Message(
+        N_(
+            "This conversation has ended. Send /start to begin again, or /human to talk to a "
+            "person."
+        )
+    ),
+    "closed.agreed": Message(
+        N_(
+            "Your plan is in place — payment reference {reference}. Send /human if you need a "
+            "person."
+        )
+    ),
+    "error.internal": Message(
+        N_(
+            "Sorry, something went wrong on my side. A person from our team will pick this up "
+            "here, usually within one working day."
+        )
+    ),
+    # --- button labels -------------------------------------------------------------------
+    "button.human": Message(N_("Talk to a person")),
+    "button.options": Message(N_("Let's look at options")),
+    "button.later": Message(N_("Not now")),
+    "button.reason.job_loss": Message(N_("Job loss or less income")),
+    "button.reason.illness": Message(N_("Illness")),
+    "button.reason.family_emergency": Message(N_("Family emergency")),
+    "button.reason.business_trouble": Message(N_("Business trouble")),
+    "button.reason.other": Message(N_("Something else")),
+    "button.recovery.soon": Message(N_("Within a month")),
+    "button.recovery.months": Message(N_("In 1–3 months")),
+    "button.recovery.unsure": Message(N_("Longer, or not sure")),
+    "button.not_sure": Message(N_("I'm not sure")),
+    "button.option": Message(N_("Option {n}")),
+    "button.none_fit": Message(N_("None of these fit")),
+    "button.min_accept": Message(N_("Yes, I can do that")),
+    "button.agree": Message(N_("Yes, I agree")),
+    "button.back": Message(N_("No, go back")),
+    "button.lang.en": Message(N_("English")),
+    "button.lang.zh_CN": Message(N_("中文")),
+}

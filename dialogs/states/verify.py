@@ -1,0 +1,135 @@
+"""verify: date of birth, then the phone's last four digits, then one verdict for both.
+
+Never says which one was wrong. An unreadable answer is asked again and not counted; a
+readable wrong pair is one failure; the third locks checks for 24 hours and hands off.
+Nothing about the debt is said here, whatever the debtor asks.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from dialogs import understand
+from dialogs.common import HUMAN, aware, handoff, local_now
+from dialogs.model import State, VerificationFailed, VerificationPassed
+from dialogs.states import disclose
+from dialogs.turn import Turn
+
+MAX_FAILURES = 3
+LOCK = timedelta(hours=24)
+_MAX_CANDIDATES = 4
+
+
+def enter(turn: Turn) -> State:
+    """Start checking who this is (or skip it when this chat user is already verified)."""
+    turn.forget("dob")
+    turn.data["verify_step"] = "dob"
+    if _locked_until(turn) is not None:
+        return _say_locked(turn)
+    if turn.verified or verified_before(turn):
+        turn.data["verified"] = True
+        return disclose.enter(turn)
+    turn.say("verify.ask_dob")
+    return State.VERIFY
+
+
+def prompt(turn: Turn) -> State:
+    if turn.account is None:
+        return turn.prompt(State.GREET)
+    if turn.verified:
+        return disclose.enter(turn)
+    if _locked_until(turn) is not None:
+        return _say_locked(turn)
+    if turn.data.get("verify_step") == "phone" and turn.data.get("dob"):
+        turn.say("verify.ask_phone")
+    else:
+        turn.data["verify_step"] = "dob"
+        turn.say("verify.ask_dob")
+    return State.VERIFY
+
+
+def handle(turn: Turn) -> State:
+    if turn.account is None:
+        return turn.prompt(State.GREET)
+    if turn.verified:
+        return disclose.enter(turn)
+    if _locked_until(turn) is not None:
+        return _say_locked(turn)
+    stored = turn.data.get("dob")
+    if turn.data.get("verify_step") == "phone" and isinstance(stored, list) and stored:
+        return _check(turn, stored)
+    found = understand.birth_dates(turn)
+    if not found:
+        turn.say("verify.dob_again")
+        return State.VERIFY
+    # Kept only until the last four digits arrive, then dropped whatever the verdict.
+    turn.data["dob"] = [d.isoformat() for d in found[:_MAX_CANDIDATES]]
+    turn.data["verify_step"] = "phone"
+    turn.say("verify.ask_phone")
+    return State.VERIFY
+
+
+def _check(turn: Turn, stored: list[object]) -> State:
+    last4 = understand.phone_last4(turn)
+    if last4 is None:
+        turn.say("verify.phone_again")
+        return State.VERIFY
+    candidates = tuple(date.fromisoformat(str(d)) for d in stored)
+    turn.forget("dob")
+    turn.data["verify_step"] = "dob"
+    account = turn.account
+    if account is None:
+        return turn.prompt(State.GREET)
+    if turn.ctx.verify(account, candidates, last4):
+        turn.data["verified"] = True
+        turn.emit(VerificationPassed(account.id))
+        turn.say("verify.passed")
+        return disclose.enter(turn)
+    failures = _failures_so_far(turn) + 1
+    if failures >= MAX_FAILURES:
+        until = turn.event.now + LOCK
+        turn.emit(VerificationFailed(account.id, until))
+        turn.say("verify.locked_handoff", {"until": _local(turn, until)})
+        return handoff(turn, "verification_locked", 3, {"failures": failures})
+    turn.emit(VerificationFailed(account.id, None))
+    turn.say("verify.failed", {"left": MAX_FAILURES - failures})
+    return State.VERIFY
+
+
+def _failures_so_far(turn: Turn) -> int:
+    account = turn.account
+    if account is None:
+        return 0
+    until = account.verification_locked_until
+    if until is not None and aware(until) <= turn.event.now:
+        return 0  # an expired lock: a fresh set of attempts
+    return max(0, account.verification_failures)
+
+
+def _locked_until(turn: Turn) -> datetime | None:
+    account = turn.account
+    if account is None or account.verification_locked_until is None:
+        return None
+    until = aware(account.verification_locked_until)
+    return until if until > turn.event.now else None
+
+
+def _say_locked(turn: Turn) -> State:
+    until = _locked_until(turn) or turn.event.now
+    turn.say("verify.locked", {"until": _local(turn, until)}, buttons=(HUMAN,))
+    return State.VERIFY
+
+
+def verified_before(turn: Turn) -> bool:
+    """The engine says this chat user verified for the account it had bound already."""
+    bound = turn.ctx.account
+    return (
+        turn.ctx.identity_verified
+        and bound is not None
+        and turn.account is not None
+        and bound.id == turn.account.id
+    )
+
+
+def _local(turn: Turn, moment: datetime) -> datetime:
+    return moment.astimezone(local_now(turn).tzinfo)

@@ -1,0 +1,81 @@
+"""handoff, closed and stopped: the states where the bot mostly keeps quiet.
+
+HANDOFF: the conversation belongs to a person. The bot says nothing on its own; only
+what the guard demands gets through (STOP still stops; distress still gets the crisis line
+and raises the handoff's priority). RESUME hands it back at the state the agent names.
+STOPPED: after the one confirmation nothing at all is sent, whatever is written, until
+START (or /start) opts back in.
+"""
+
+from __future__ import annotations
+
+from dialogs import guard
+from dialogs.model import EventKind, OptedIn, State
+from dialogs.states import greet, verify
+from dialogs.turn import Turn
+
+_AFTER_VERIFY = (State.DISCLOSE, State.SITUATION, State.OFFER, State.NEGOTIATE, State.AGREE)
+_RESUMABLE = (State.GREET, State.VERIFY, *_AFTER_VERIFY, State.CLOSED)
+_START_WORDS = frozenset({"start", "/start", "unstop", "开始", "恢复"})
+
+
+def silent(turn: Turn) -> State:
+    return turn.state
+
+
+def handle_handoff(turn: Turn) -> State:
+    if turn.category == "cease_contact":
+        return guard.cease_contact(turn)
+    if turn.category == "self_harm":
+        return guard.self_harm(turn, raised=True)
+    if turn.event.kind is EventKind.RESUME:
+        return resume(turn)
+    return State.HANDOFF
+
+
+def resume(turn: Turn) -> State:
+    """The agent hands back: carry on at the named state, with a short hand-back line."""
+    target = _target(turn)
+    turn.forget("before_handoff")
+    if target is State.CLOSED:
+        return State.CLOSED
+    if target in _AFTER_VERIFY and not turn.verified and verify.verified_before(turn):
+        turn.data["verified"] = True  # an agent confirmed who this is by other means
+    if target in _AFTER_VERIFY and not turn.verified:
+        target = State.VERIFY if turn.account is not None else State.GREET
+    if target is State.VERIFY and turn.account is None:
+        target = State.GREET
+    turn.say("handoff.back")
+    return turn.prompt(target)
+
+
+def _target(turn: Turn) -> State:
+    for text in (turn.event.text, str(turn.data.get("before_handoff") or "")):
+        name = text.strip().casefold()
+        if name in {s.value for s in _RESUMABLE}:
+            return State(name)
+    return State.GREET if turn.account is None else State.VERIFY
+
+
+def handle_closed(turn: Turn) -> State:
+    arrangement = turn.data.get("arrangement")
+    if isinstance(arrangement, dict) and turn.verified:
+        turn.say("closed.agreed", {"reference": str(arrangement.get("reference", ""))})
+    else:
+        turn.say("closed.again")
+    return State.CLOSED
+
+
+def prompt_closed(turn: Turn) -> State:
+    return handle_closed(turn)
+
+
+def handle_stopped(turn: Turn) -> State:
+    typed = turn.event.kind is EventKind.TEXT and turn.text.strip().casefold() in _START_WORDS
+    if turn.event.kind is EventKind.START or typed:
+        turn.emit(OptedIn())
+        return greet.start(turn)
+    if turn.category == "self_harm":
+        # Nothing may be sent after STOP; a person decides what care allows (DESIGN §6).
+        return guard.silent_alert(turn)
+    return State.STOPPED
