@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from bot.nlu import lexicon
 from bot.nlu.numerals import (
@@ -94,7 +93,7 @@ class _Lexicon:
     fraction: re.Pattern[str]
 
 
-@lru_cache(maxsize=32)
+@lexicon.compiled
 def _lexicon(folder: str) -> _Lexicon:
     found = lexicon.tables(folder, "amounts")
     dates = lexicon.tables(folder, "dates")

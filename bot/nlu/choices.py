@@ -15,7 +15,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 
 from bot.nlu import lexicon
 from bot.nlu.numerals import NumberWords, number_words, parse_han_numeral
@@ -45,7 +44,7 @@ class _Lexicon:
     stopwords: frozenset[str]
 
 
-@lru_cache(maxsize=32)
+@lexicon.compiled
 def _lexicon(folder: str) -> _Lexicon:
     found = lexicon.tables(folder, "choices")
     answers: dict[str, YesNo | None] = {}

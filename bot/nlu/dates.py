@@ -23,7 +23,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import lru_cache
 
 from bot.nlu import lexicon
 from bot.nlu.numerals import NumberWords, han_digit_string, number_words, parse_han_numeral
@@ -60,7 +59,7 @@ def _order(value: str) -> str:
     return value
 
 
-@lru_cache(maxsize=32)
+@lexicon.compiled
 def _lexicon(folder: str) -> _Lexicon:
     found = lexicon.tables(folder, "dates")
     numbers = number_words(folder)

@@ -12,10 +12,10 @@ natural spelling and still matches normalised input.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 from bot.nlu.text import normalize
 
@@ -23,16 +23,39 @@ from bot.nlu.text import normalize
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 
 Table: TypeAlias = Mapping[str, object]
+T = TypeVar("T")
+
+_locales_dir = LOCALES_DIR
+_clear_caches: list[Callable[[], None]] = []
 
 
 class LexiconError(ValueError):
     """A lexicon file is missing a key or holds a value of the wrong type."""
 
 
-@lru_cache(maxsize=1)
+def use_locales(directory: Path) -> None:
+    """Read lexicons from `directory` from now on (an installed copy, or a test's)."""
+    global _locales_dir
+    _locales_dir = directory
+    for clear in _clear_caches:
+        clear()
+
+
+def compiled(build: Callable[[str], T]) -> Callable[[str], T]:
+    """Cache what a parser builds from one lexicon folder; `use_locales` empties it."""
+    cached = lru_cache(maxsize=32)(build)
+    _clear_caches.append(cached.cache_clear)
+    return cached
+
+
+@compiled
+def _languages(_: str) -> tuple[str, ...]:
+    return tuple(sorted(p.parent.name for p in _locales_dir.glob("*/nlu") if p.is_dir()))
+
+
 def languages() -> tuple[str, ...]:
     """The locale folders that ship NLU lexicons, sorted (e.g. `("en", "zh_CN")`)."""
-    return tuple(sorted(p.parent.name for p in LOCALES_DIR.glob("*/nlu") if p.is_dir()))
+    return _languages("")
 
 
 def locale_parts(locale: str) -> tuple[str, str | None]:
@@ -53,7 +76,7 @@ def locale_parts(locale: str) -> tuple[str, str | None]:
 
 @lru_cache(maxsize=256)
 def _read(folder: str, name: str) -> Table:
-    path = LOCALES_DIR / folder / "nlu" / f"{name}.toml"
+    path = _locales_dir / folder / "nlu" / f"{name}.toml"
     if not path.is_file():
         return {}
     try:
@@ -61,6 +84,9 @@ def _read(folder: str, name: str) -> Table:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise LexiconError(f"{path}: {error}") from error
+
+
+_clear_caches.append(_read.cache_clear)
 
 
 def tables(locale: str, name: str) -> tuple[Table, ...]:

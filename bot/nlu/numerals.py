@@ -18,7 +18,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from bot.nlu import lexicon
 
@@ -43,7 +42,7 @@ class NumberWords:
         return "".join([*self.han_digits, *self.han_units, *self.han_big_units])
 
 
-@lru_cache(maxsize=32)
+@lexicon.compiled
 def _number_words(folder: str) -> NumberWords:
     found = lexicon.tables(folder, "numbers")
     separator = lexicon.text_value(found, "decimal_separator", ".")

@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from functools import lru_cache
 
 from bot.nlu import lexicon
 from bot.nlu.choices import YesNo, parse_yes_no
@@ -76,7 +75,7 @@ class _Lexicon:
     after_count: PhraseMatcher
 
 
-@lru_cache(maxsize=32)
+@lexicon.compiled
 def _lexicon(folder: str) -> _Lexicon:
     found = lexicon.tables(folder, "situation")
     numbers = number_words(folder)

@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 
 from bot.nlu import lexicon
 from bot.nlu.phrases import PhraseMatcher, is_negated
@@ -46,7 +45,7 @@ class _Lexicon:
     signals: dict[str, int]
 
 
-@lru_cache(maxsize=32)
+@lexicon.compiled
 def _lexicon(folder: str) -> _Lexicon:
     found = lexicon.tables(folder, "tone")
     cues: dict[str, tuple[Tone, int]] = {}
