@@ -26,7 +26,7 @@ from dialogs.turn import Turn
 
 Reaction = Callable[[Turn], State | None]
 
-_EMERGENCY = {"US": "911", "GB": "999", "CN": "120"}
+_EMERGENCY = {"US": "911", "GB": "999", "CN": "110 / 120"}
 _ADVICE = {"US": "advice.US", "GB": "advice.GB", "CN": "advice.CN"}
 _FORGET_ON_THIRD_PARTY = ("verified", "dob", "offer", "chosen", "pending_min", "situation")
 
@@ -117,7 +117,11 @@ def abuse(turn: Turn) -> State | None:
 
 
 def hardship(turn: Turn) -> State | None:
-    """The normal path: remember it (GB signposts free advice) and let the state go on."""
+    """The normal path: remember it (GB signposts free advice) and let the state go on.
+
+    Before the debt can be discussed, one line of empathy first (resonate)."""
+    if not turn.data.get("hardship") and turn.state in (State.GREET, State.VERIFY):
+        turn.say("guard.hardship")
     turn.data["hardship"] = True
     return None
 

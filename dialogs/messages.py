@@ -320,6 +320,12 @@ MESSAGES: Mapping[str, Message] = {
             "one working day."
         )
     ),
+    "negotiate.below_min_again": Message(
+        N_(
+            "I hear you. I still can't go below {min_monthly} a month myself. Could you manage "
+            "that, or would you like a person from our team to look at it?"
+        )
+    ),
     "negotiate.amount_again": Message(
         N_("Please type the amount you could manage each month, like 150.")
     ),

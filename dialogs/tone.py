@@ -1,8 +1,9 @@
 """The debtor's temperament (DESIGN §6), inferred by bot.nlu from a short window of their
 own messages kept in the snapshot; neutral until there is evidence.
 
-Answers given while checking identity are not kept: they are a date and four digits, no
-evidence of temperament, and private. Once the guard has seen vulnerability the tone
+Answers given while checking identity are not kept (a date and four digits: private, and
+no evidence of temperament), nor anything after STOP, nor messages the guard flagged as
+distress, health or legal matters. Once the guard has seen vulnerability the tone
 stays gentle (melancholic: care first) for the rest of the conversation.
 """
 
@@ -15,12 +16,17 @@ from dialogs.turn import Turn
 
 WINDOW = 6  # messages
 MAX_CHARS = 280  # of each message
+_NOT_KEPT_IN = (State.VERIFY, State.STOPPED)
+# Messages the guard flagged as distress, health or legal matters are not kept.
+_KEPT_CATEGORIES = ("none", "hardship", "abuse")
 
 
 def observe(turn: Turn) -> None:
     """Add the debtor's message to the window (except identity answers)."""
     text = turn.event.text.strip()
-    if turn.event.kind is not EventKind.TEXT or not text or turn.state is State.VERIFY:
+    if turn.event.kind is not EventKind.TEXT or not text or turn.state in _NOT_KEPT_IN:
+        return
+    if turn.category not in _KEPT_CATEGORIES:
         return
     window = [str(m) for m in turn.data.get("tone_window", []) if isinstance(m, str)]
     window.append(text[:MAX_CHARS])

@@ -72,10 +72,11 @@ def enter(
         least = _least(turn, terms, limits, nego)
     elif least is not None:
         turn.data["pending_min"] = str(least)
+        said = int(turn.data.get("below_min_said") or 0)
+        turn.data["below_min_said"] = said + 1
+        key = "negotiate.below_min_again" if said else "negotiate.below_min"
         params = {"min_monthly": money(turn, least)}
-        if amount is not None:
-            params["amount"] = money(turn, amount)
-        turn.say("negotiate.below_min", params, buttons=(MIN_ACCEPT, HUMAN), debt=True)
+        turn.say(key, params, buttons=(MIN_ACCEPT, HUMAN), debt=True)
         return State.NEGOTIATE
     return _limits_reached(turn, least, amount, solved.rounds)
 

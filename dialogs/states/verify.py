@@ -86,8 +86,11 @@ def _check(turn: Turn, stored: list[object]) -> State:
         turn.say("verify.passed")
         return disclose.enter(turn)
     failures = _failures_so_far(turn) + 1
+    turn.data["failures"] = failures
     if failures >= MAX_FAILURES:
         until = turn.event.now + LOCK
+        turn.data["locked_until"] = until.isoformat()
+        turn.data["failures"] = 0  # the lock governs now; after it, a fresh set of attempts
         turn.emit(VerificationFailed(account.id, until))
         turn.say("verify.locked_handoff", {"until": _local(turn, until)})
         return handoff(turn, "verification_locked", 3, {"failures": failures})
@@ -97,21 +100,32 @@ def _check(turn: Turn, stored: list[object]) -> State:
 
 
 def _failures_so_far(turn: Turn) -> int:
+    """Failures on the account (every channel) or in this chat, whichever is more."""
     account = turn.account
+    mine = turn.data.get("failures")
+    counted = mine if isinstance(mine, int) and mine > 0 else 0
     if account is None:
-        return 0
+        return counted
     until = account.verification_locked_until
     if until is not None and aware(until) <= turn.event.now:
-        return 0  # an expired lock: a fresh set of attempts
-    return max(0, account.verification_failures)
+        return counted  # the account's lock has expired: its count starts afresh
+    return max(counted, account.verification_failures)
 
 
 def _locked_until(turn: Turn) -> datetime | None:
+    """The running lock: the account's, or the one this chat set (until it is stored)."""
     account = turn.account
-    if account is None or account.verification_locked_until is None:
+    if account is None:
         return None
-    until = aware(account.verification_locked_until)
-    return until if until > turn.event.now else None
+    locks = [aware(account.verification_locked_until)] if account.verification_locked_until else []
+    mine = turn.data.get("locked_until")
+    if isinstance(mine, str):
+        try:
+            locks.append(aware(datetime.fromisoformat(mine)))
+        except ValueError:
+            turn.forget("locked_until")
+    running = [until for until in locks if until > turn.event.now]
+    return max(running) if running else None
 
 
 def _say_locked(turn: Turn) -> State:
