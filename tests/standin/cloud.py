@@ -125,6 +125,7 @@ class Cloud:
         if chat_id >= 0:
             raise ValueError("supergroup ids are negative, e.g. -1001234567890")
         chat = {"id": chat_id, "title": title, "type": "supergroup", "is_forum": True}
+        self._next_message_id.setdefault(chat_id, 1)  # 1 is the General topic's id
         return self.chats.setdefault(chat_id, chat)
 
     def chat_by_username(self, username: str) -> Json | None:

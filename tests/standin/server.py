@@ -312,6 +312,7 @@ class StandIn:
             return _json(error.body(), error.status)
         call = ApiCall(method or name, params, time.monotonic())
         self.calls.append(call)
+        self._notify()
         try:
             if method is None:
                 call.status = 404

@@ -131,6 +131,7 @@ class WebhookSender:
         self.deliveries.append(Delivery(update["update_id"], status, error, time.monotonic()))
         if error is not None:
             hook.last_error_date, hook.last_error_message = int(time.time()), error
+        self._cloud.changed()
         return error is None
 
     async def _reply(self, response: aiohttp.ClientResponse) -> None:
