@@ -123,13 +123,6 @@ class Path:
         which = bisect_right(self._starts, index) - 1
         return self._stages[which].at(index - self._starts[which])
 
-    def stage_end(self, stage_index: int) -> int:
-        """Global index of the last point of the `stage_index`-th non-empty stage."""
-        return self._starts[stage_index] + self._stages[stage_index].size - 1
-
-    def last(self) -> Point:
-        return self.at(self.size - 1)
-
 
 def first_index(size: int, holds: Callable[[int], bool]) -> int:
     """The smallest index in [0, size) where a monotone predicate holds; `size` if none."""
