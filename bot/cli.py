@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "bot.commands.db",
     "bot.commands.accounts",
     "bot.commands.users",
+    "bot.commands.chat",
     "bot.commands.dialogs",
     "bot.commands.offers",
     "bot.commands.policy",

@@ -258,3 +258,10 @@ class User(SQLModel, table=True):
 
 
 metadata = SQLModel.metadata
+
+
+def pk(row: Account | Conversation | Message | Offer | Arrangement | Handoff | User) -> int:
+    """The primary key of a row that has been flushed (sqlmodel types it as optional)."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no primary key yet; flush first")
+    return row.id

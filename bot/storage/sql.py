@@ -147,6 +147,9 @@ class SqlMessages(_Repository):
     def add(self, message: Message) -> None:
         self.session.add(message)
 
+    async def get(self, message_id: int) -> Message | None:
+        return await self.session.get(Message, message_id)
+
     async def transcript(self, conversation_id: int, limit: int = 200) -> list[Message]:
         result = await self.session.execute(
             select(Message)

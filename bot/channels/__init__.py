@@ -1,0 +1,1 @@
+"""Channel adapters: translate platform updates into engine events and render replies."""
