@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from bot.compliance.categories import ACTIONS, HANDOFF_PRIORITY, PRIORITY, Action, Category
 from bot.compliance.lexicon import DEFAULT_LOCALES, Lexicon, load_lexicons
-from bot.compliance.text import normalise
+from bot.compliance.text import readings
 
 
 @dataclass(frozen=True)
@@ -78,16 +79,14 @@ class InboundGuard:
     def detect(self, text: str, lang: str | None = None) -> Detection:
         """What `text` shows. `lang` (a language tag) must have a lexicon when given."""
         ordered = self._ordered(lang)
-        normalised = normalise(text)
-        if not normalised:
-            return NOTHING
         found: dict[Category, list[str]] = {}
-        for lexicon in ordered:
-            canonical = lexicon.language.canonical(normalised)
-            for category, rule in lexicon.inbound.items():
-                for phrase in rule.evidence(canonical, lexicon.language):
-                    if phrase not in found.setdefault(category, []):
-                        found[category].append(phrase)
+        for normalised in readings(text):
+            for lexicon in ordered:
+                canonical = lexicon.language.canonical(normalised)
+                for category, rule in lexicon.inbound.items():
+                    for phrase in rule.evidence(canonical, lexicon.language):
+                        if phrase not in found.setdefault(category, []):
+                            found[category].append(phrase)
         categories = tuple(c for c in PRIORITY if found.get(c))
         if not categories:
             return NOTHING
@@ -101,15 +100,10 @@ class InboundGuard:
         return tuple(sorted(self.lexicons, key=lambda lx: lx.language.code != first))
 
 
-_default: InboundGuard | None = None
-
-
+@cache
 def default_guard() -> InboundGuard:
     """The guard over the repository's `locales/`, built once."""
-    global _default  # noqa: PLW0603 - a lazily built, immutable module default
-    if _default is None:
-        _default = InboundGuard.from_locales()
-    return _default
+    return InboundGuard.from_locales()
 
 
 def detect(text: str, lang: str | None = None) -> Detection:

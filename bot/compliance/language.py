@@ -47,9 +47,7 @@ class TypoFixer:
             return word
         if (cached := self._cache.get(word)) is not None:
             return cached
-        near = [
-            key for key in self.words if abs(len(key) - len(word)) <= 1 and key[0] == word[0]
-        ]
+        near = [key for key in self.words if abs(len(key) - len(word)) <= 1 and key[0] == word[0]]
         hits = sorted(key for key in near if _osa_distance(word, key) == 1)
         fixed = hits[0] if len(hits) == 1 else word
         if len(self._cache) > 50_000:
@@ -136,7 +134,9 @@ def build_language(code: str, table: Mapping[str, Any], where: str) -> Language:
     if negators is not None:
         tail = rf"(?:\s+\S+){{0,{reach}}}\s*$" if spaced else rf"[^\s{_MARKS}]{{0,{reach}}}\s*$"
         negator = re.compile(rf"(?:{negators.pattern}){tail}")
-    breakers = [compile_pattern(b, gap=gap, spaced=spaced) for b in _strings(negation, "breakers", where)]
+    breakers = [
+        compile_pattern(b, gap=gap, spaced=spaced) for b in _strings(negation, "breakers", where)
+    ]
     breaker = re.compile("|".join([f"[{_MARKS}]", *breakers]))
     return Language(
         code=code,

@@ -97,6 +97,7 @@ def _rule(name: str, table: Mapping[str, Any], language: Language, where: str) -
     unknown = set(table) - {"match", "except", "negatable"}
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)} in [{name}]")
+
     def patterns(key: str) -> re.Pattern[str] | None:
         respelled = [language.respell(normalise_pattern(p)) for p in _strings(table, key, where)]
         return compile_patterns(respelled, gap=language.gap, spaced=language.spaced)
@@ -109,9 +110,7 @@ def _rule(name: str, table: Mapping[str, Any], language: Language, where: str) -
     )
 
 
-def _rules(
-    tables: Mapping[str, Any], language: Language, where: str
-) -> dict[str, PhraseRule]:
+def _rules(tables: Mapping[str, Any], language: Language, where: str) -> dict[str, PhraseRule]:
     return {name: _rule(name, t, language, where) for name, t in tables.items()}
 
 

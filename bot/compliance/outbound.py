@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.compliance.deadlines import find_deadlines
 from bot.compliance.lexicon import DEFAULT_LOCALES, Lexicon, load_lexicons
 from bot.compliance.profiles import JurisdictionProfile, profile_for
-from bot.compliance.text import light_normalise, normalise
+from bot.compliance.text import light_normalise, normalise, readings
 
 #: Longest message that may be sent: Telegram's limit for one message. Longer text is
 #: refused, never cut: a cut could drop a required notice.
@@ -172,18 +173,20 @@ class OutboundGuard:
         )
         if validation_running:
             banned.add("dispute_payment_hint")
-        normalised = normalise(text)
         present: set[str] = set()
-        for lexicon in self.lexicons:
-            canonical = lexicon.language.canonical(normalised)
-            for name in sorted(banned):
-                rule = lexicon.banned.get(name)
-                if rule is not None and (evidence := rule.evidence(canonical, lexicon.language)):
-                    quoted = ", ".join(f'"{e}"' for e in evidence)
-                    findings.add(f"banned.{name}", f"{_BANNED_TEXT.get(name, name)} ({quoted})")
-            for name, rule in lexicon.notices.items():
-                if rule.match is not None and rule.match.search(canonical):
-                    present.add(name)
+        for normalised in readings(text):
+            for lexicon in self.lexicons:
+                canonical = lexicon.language.canonical(normalised)
+                for name in sorted(banned):
+                    rule = lexicon.banned.get(name)
+                    if rule and (evidence := rule.evidence(canonical, lexicon.language)):
+                        quoted = ", ".join(f'"{e}"' for e in evidence)
+                        explained = _BANNED_TEXT.get(name, name)
+                        findings.add(f"banned.{name}", f"{explained} ({quoted})")
+                for name, rule in lexicon.notices.items():
+                    if rule.match is not None and rule.match.search(canonical):
+                        present.add(name)
+        normalised = normalise(text)
         if validation_running and context.validation_end is not None:
             self._validation(text, context.validation_end, today, findings)
         self._notices(normalised, context, profile, present, findings)
@@ -303,14 +306,10 @@ def _next_allowed(
     return when.astimezone(zone)
 
 
-_default: OutboundGuard | None = None
-
-
+@cache
 def default_outbound_guard() -> OutboundGuard:
-    global _default  # noqa: PLW0603 - a lazily built, immutable module default
-    if _default is None:
-        _default = OutboundGuard(load_lexicons())
-    return _default
+    """The outbound guard over the repository's `locales/`, built once."""
+    return OutboundGuard.from_locales()
 
 
 def check_outbound(text: str, context: OutboundContext) -> Verdict:

@@ -15,12 +15,16 @@ CLAUSE_MARKS = ".,;:!?。、…"
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "＇": "'"})
 _REPEATS = re.compile(r"([a-z])\1{2,}")
-_MARK_RUNS = re.compile(r"([" + re.escape(CLAUSE_MARKS) + r"])[\s" + re.escape(CLAUSE_MARKS) + r"]*")
+_MARK_RUNS = re.compile(
+    r"([" + re.escape(CLAUSE_MARKS) + r"])[\s" + re.escape(CLAUSE_MARKS) + r"]*"
+)
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
 # Marks NFKC leaves uncomposed on Latin text are decoration (s̶t̶o̶p̶), not spelling.
-_STRAY_MARK = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_STRAY_MARK = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe00-\ufe0f\U000e0100-\U000e01ef]"
+)
 
 
 def clip(text: str) -> str:
@@ -40,6 +44,14 @@ def _char(ch: str) -> str:
     if category.startswith(("L", "N")) or ch in CLAUSE_MARKS or ch == "'":
         return ch
     return " "  # emoji, symbols, controls, other punctuation separate words
+
+
+def readings(text: str) -> tuple[str, ...]:
+    """The normalised text, and a second reading when zero-width spaces make it ambiguous:
+    one may separate words ("stop\u200btexting") or hide a word ("arr\u200bested")."""
+    if "\u200b" not in text:
+        return (normalise(text),)
+    return normalise(text.replace("\u200b", " ")), normalise(text)
 
 
 def normalise(text: str) -> str:
