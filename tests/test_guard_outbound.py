@@ -466,3 +466,12 @@ def test_a_deferred_message_may_go_at_its_defer_time(
     assert verdict.defer_until is not None
     assert verdict.defer_until > now
     assert proactive_at(jurisdiction, verdict.defer_until, prior_proactive_contacts=prior).allowed
+
+
+def test_a_day_is_24_hours_across_a_daylight_saving_change() -> None:
+    # Found by hypothesis: wall-clock arithmetic made the 1-per-day window 25 hours long.
+    now = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)  # 20:00 EDT, the eve of the change
+    prior = (now - timedelta(minutes=1),)
+    verdict = proactive_at("US", now, prior_proactive_contacts=prior)
+    assert verdict.defer_until == datetime(2026, 11, 1, 23, 59, tzinfo=UTC)
+    assert proactive_at("US", verdict.defer_until, prior_proactive_contacts=prior).allowed

@@ -18,7 +18,7 @@ for machines (audit log, console), the rest for people. Codes:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -275,7 +275,11 @@ class OutboundGuard:
 
 
 def _within(times: tuple[datetime, ...], now: datetime, window: timedelta) -> list[datetime]:
-    return sorted(t for t in times if t > now - window)
+    """Contacts in the rolling window (now - window, now], in UTC. Windows are absolute
+    time: aware arithmetic in a local zone is wall-clock and would stretch a "day" to 25
+    hours across a daylight-saving change."""
+    cutoff = now.astimezone(UTC) - window
+    return sorted(t.astimezone(UTC) for t in times if t > cutoff)
 
 
 def _quiet_end(local: datetime, profile: JurisdictionProfile, zone: ZoneInfo) -> datetime:
@@ -289,12 +293,12 @@ def _next_allowed(
     context: OutboundContext, profile: JurisdictionProfile, zone: ZoneInfo
 ) -> datetime:
     """The earliest moment, from now, outside quiet hours and under every cap."""
-    when = context.now
+    when = context.now.astimezone(UTC)
     for _ in range(64):  # each pass moves forward; a handful always suffices
         moved = False
         local = when.astimezone(zone)
         if profile.is_quiet(local.time()):
-            when, moved = _quiet_end(local, profile, zone), True
+            when, moved = _quiet_end(local, profile, zone).astimezone(UTC), True
         for cap in profile.caps:
             recent = _within(context.prior_proactive_contacts, when, cap.window)
             if len(recent) >= cap.limit:
