@@ -32,6 +32,7 @@ __all__ = [
     "catalog_locale",
     "client_locale",
     "format_param",
+    "formatting_locale",
     "label",
     "render",
 ]
@@ -92,7 +93,7 @@ def _translations(locale: str) -> gettext.NullTranslations:
 
 
 @lru_cache(maxsize=64)
-def _babel_locale(locale: str, catalog: str) -> Locale:
+def formatting_locale(locale: str, catalog: str) -> Locale:
     """The locale used for formatting: the caller's own (``en_GB``) when babel knows it."""
     for candidate in (locale.strip().replace("-", "_"), catalog):
         try:
@@ -138,13 +139,13 @@ def _text(key: str, params: Mapping[str, Param], tone: str, catalog: str, fmt: L
 def label(key: str, locale: str, params: Mapping[str, Param] | None = None) -> str:
     """A button label (or any neutral message) as the debtor would read it."""
     catalog = catalog_locale(locale)
-    return _text(key, params or {}, "neutral", catalog, _babel_locale(locale, catalog))
+    return _text(key, params or {}, "neutral", catalog, formatting_locale(locale, catalog))
 
 
 def render(reply: Reply, locale: str, tone: str) -> Rendered:
     """The reply's text and button labels in ``locale``, in the variant for ``tone``."""
     catalog = catalog_locale(locale)
-    fmt = _babel_locale(locale, catalog)
+    fmt = formatting_locale(locale, catalog)
     lines = [_text(reply.key, reply.params, tone, catalog, fmt)]
     lines.extend(render(part, locale, tone).text for part in reply.parts)
     buttons = tuple((b.id, _text(b.key, b.params, "neutral", catalog, fmt)) for b in reply.buttons)

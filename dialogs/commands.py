@@ -38,6 +38,7 @@ def language(turn: Turn) -> State:
         turn.say("language.choose", buttons=LANGUAGE_BUTTONS)
         return turn.state
     turn.locale = chosen
+    turn.data["language"] = chosen
     turn.emit(LanguageChosen(chosen))
     turn.say("language.set")
     return turn.prompt(turn.state)

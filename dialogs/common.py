@@ -12,7 +12,7 @@ from dialogs.model import AccountView, BindAccount, HandoffRequested, Money, Sta
 from dialogs.turn import Turn, button
 
 # What a new account binding keeps from the conversation so far; everything else is reset.
-_KEPT_ON_BIND = ("tone_window", "gentle", "abuse", "hardship")
+_KEPT_ON_BIND = ("tone_window", "gentle", "abuse", "hardship", "language", "greeted")
 
 
 def zone(account: AccountView | None) -> tzinfo | None:

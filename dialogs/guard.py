@@ -123,6 +123,9 @@ def hardship(turn: Turn) -> State | None:
     if not turn.data.get("hardship") and turn.state in (State.GREET, State.VERIFY):
         turn.say("guard.hardship")
     turn.data["hardship"] = True
+    if region(turn.account) == "GB" and not turn.data.get("advised"):
+        turn.data["advised"] = True  # GB: free debt advice once hardship is shown
+        turn.closing.append(Reply("advice.GB"))
     return None
 
 

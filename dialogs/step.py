@@ -30,6 +30,7 @@ from dialogs.model import (
 )
 from dialogs.table import FLOW
 from dialogs.turn import Turn
+from dialogs.understand import LANGUAGES
 
 _PROMPTS = {state: node.prompt for state, node in FLOW.nodes.items()}
 _QUIET = (State.HANDOFF, State.STOPPED)
@@ -58,7 +59,7 @@ def _step(snapshot: Snapshot, event: Event, ctx: StepContext) -> Outcome:
     return Outcome(
         state=target,
         data=turn.data,
-        replies=tuple(turn.replies),
+        replies=(*turn.replies, *turn.closing),
         effects=tuple(turn.effects),
         tone=tone.current(turn),
     )
@@ -68,11 +69,13 @@ def _turn(snapshot: Snapshot, event: Event, ctx: StepContext) -> Turn:
     data: dict[str, Any] = copy.deepcopy(dict(snapshot.data)) if _mapping(snapshot.data) else {}
     account = ctx.account
     if account is not None and data.get("account_id") not in (None, account.id):
-        data = {k: v for k, v in data.items() if k in ("tone_window", "gentle")}
+        data = {k: v for k, v in data.items() if k in ("tone_window", "gentle", "language")}
     if account is not None:
         data["account_id"] = account.id
     event = replace(event, now=aware(event.now))
-    turn = Turn(snapshot, event, ctx, data, account=account, locale=ctx.language)
+    chosen = data.get("language")
+    locale = chosen if chosen in LANGUAGES else ctx.language
+    turn = Turn(snapshot, event, ctx, data, account=account, locale=locale)
     turn.prompts = _PROMPTS
     turn.tone = snapshot.tone
     return turn

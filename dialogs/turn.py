@@ -35,6 +35,8 @@ class Turn:
     locale: str = "en"
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    # Replies to send after the state's own answer (e.g. a signpost the guard asked for).
+    closing: list[Reply] = field(default_factory=list)
     # Each state's prompt (its question asked again), filled in from the flow table.
     prompts: Mapping[State, Callable[[Turn], State]] = field(default_factory=dict)
 
