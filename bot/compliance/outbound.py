@@ -251,9 +251,10 @@ class OutboundGuard:
             findings.add("opted_out", "the debtor opted out: no proactive messages")
             return None
         if zone is None:
+            known = f"time zone {context.timezone!r} is not known" if context.timezone else None
             findings.add(
                 "timezone_unknown",
-                f"time zone {context.timezone!r} unknown: proactive messages are held",
+                f"{known or 'the debtor has no time zone'}: proactive messages are held",
             )
             return None
         local = context.now.astimezone(zone)
