@@ -172,6 +172,23 @@ class SqlMessages(_Repository):
         return list(result.scalars())
 
 
+    async def pending(
+        self, channel: str, now: datetime, limit: int
+    ) -> list[tuple[Message, str]]:
+        result = await self.session.execute(
+            select(Message, Conversation.chat_id)
+            .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
+            .where(
+                Message.channel == channel,
+                Message.status == "pending",
+                (col(Message.next_attempt_at).is_(None)) | (col(Message.next_attempt_at) <= now),
+            )
+            .order_by(col(Message.id))
+            .limit(limit)
+        )
+        return [(message, chat_id) for message, chat_id in result.all()]
+
+
 class SqlOffers(_Repository):
     def add(self, offer: Offer) -> None:
         self.session.add(offer)
@@ -351,3 +368,6 @@ class SqlUsers(_Repository):
     async def by_token_hash(self, token_hash: str) -> User | None:
         result = await self.session.execute(select(User).where(User.token_hash == token_hash))
         return result.scalar_one_or_none()
+
+    async def get(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)

@@ -1,0 +1,1 @@
+"""The aiohttp side: web chat, agent console, admin, JSON API (see each module)."""
