@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 
 from dialogs.messages import MESSAGES
@@ -111,8 +111,9 @@ def format_param(value: Param, locale: Locale) -> str:
         return str(value)
     if isinstance(value, int | Decimal):
         return format_decimal(value, locale=locale)
-    if isinstance(value, datetime):
-        return format_datetime(value, "medium", tzinfo=value.tzinfo, locale=locale)
+    if isinstance(value, datetime):  # a moment, in its own zone: the date, then hh:mm
+        day = format_date(value, "medium", locale=locale)
+        return f"{day} {format_time(value, 'short', tzinfo=value.tzinfo, locale=locale)}"
     if isinstance(value, date):
         return format_date(value, "medium", locale=locale)
     if isinstance(value, tuple):

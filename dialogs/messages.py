@@ -117,14 +117,14 @@ MESSAGES: Mapping[str, Message] = {
     "verify.locked_handoff": Message(
         N_(
             "Sorry, those details still don't match. For your security, checks on this "
-            "account are paused until {until}. A person from our team will help you confirm "
-            "who you are here, usually within one working day."
+            "account are now paused for 24 hours. A person from our team will help you "
+            "confirm who you are here, usually within a working day."
         )
     ),
     "verify.locked": Message(
         N_(
-            "For your security, checks on this account are paused until {until}. A person "
-            "from our team can help you confirm who you are sooner — tap below."
+            "For your security, checks on this account are paused for now. You can try again "
+            "after {until}, or a person from our team can help you sooner — tap below."
         )
     ),
     # --- disclose ------------------------------------------------------------------------
@@ -163,8 +163,7 @@ MESSAGES: Mapping[str, Message] = {
     "disclose.paused": Message(
         N_(
             "This account is on hold while we look into a dispute, so we won't discuss "
-            "payment now. A person from our team will reply here, usually within one working "
-            "day."
+            "payment now. A person from our team will reply here, usually within a working day."
         )
     ),
     "notice.us_collector": Message(
@@ -174,10 +173,7 @@ MESSAGES: Mapping[str, Message] = {
         )
     ),
     "notice.time_barred": Message(
-        N_(
-            "The law limits how long you can be sued on a debt. Because of the age of this "
-            "debt, we will not sue you for it."
-        )
+        N_("Because of the age of this debt, we will not sue you for it.")
     ),
     "notice.validation": Message(
         N_(
@@ -272,14 +268,14 @@ MESSAGES: Mapping[str, Message] = {
     ),
     "plan.holiday": Message(
         N_(
-            "{n}. Nothing to pay until {first_due}, then {monthly} a month × {count} — total "
-            "{total}"
+            "{n}. A break first: payments start on {first_due}, then {monthly} a month × "
+            "{count} — total {total}"
         )
     ),
     "plan.holiday_saving": Message(
         N_(
-            "{n}. Nothing to pay until {first_due}, then {monthly} a month × {count} — total "
-            "{total}, you save {saved}"
+            "{n}. A break first: payments start on {first_due}, then {monthly} a month × "
+            "{count} — total {total}, you save {saved}"
         )
     ),
     # --- negotiate -----------------------------------------------------------------------
@@ -317,7 +313,7 @@ MESSAGES: Mapping[str, Message] = {
         N_(
             "I'm sorry — I can't find a plan within what I'm allowed to agree. A person from "
             "our team can look at more options with you and will reply here, usually within "
-            "one working day."
+            "a working day."
         )
     ),
     "negotiate.below_min_again": Message(
@@ -333,26 +329,26 @@ MESSAGES: Mapping[str, Message] = {
         neutral=N_(
             "I'm sorry — {min_monthly} a month is the lowest I can agree myself. A person from "
             "our team can look at more options with you and will reply here, usually within "
-            "one working day."
+            "a working day."
         ),
         sanguine=N_(
             "Thanks for working through this with me! {min_monthly} a month is as low as I can "
             "go, but a person from our team can look further. They'll reply here, usually "
-            "within one working day."
+            "within a working day."
         ),
         choleric=N_(
             "{min_monthly} a month is my limit. A person who can decide more will reply here, "
-            "usually within one working day."
+            "usually within a working day."
         ),
         phlegmatic=N_(
             "Here's what happens next: {min_monthly} a month is the lowest I can agree, so I'm "
             "passing your case to a person from our team. They'll reply here, usually within "
-            "one working day. You don't need to do anything now."
+            "a working day. You don't need to do anything now."
         ),
         melancholic=N_(
             "I'm sorry I can't go lower than {min_monthly} a month myself. You're not on your "
             "own with this: a person from our team will look at more options with you and "
-            "reply here, usually within one working day."
+            "reply here, usually within a working day."
         ),
     ),
     # --- agree ---------------------------------------------------------------------------
@@ -365,34 +361,35 @@ MESSAGES: Mapping[str, Message] = {
     "agree.done": Message(
         neutral=N_(
             "Your plan is set up. Your payment reference is {reference} — please use it with "
-            "every payment.\nSchedule:\n{schedule}\nI'll remind you before each due date."
+            "every payment. I'll send a reminder ahead of each due date.\nSchedule:\n{schedule}"
         ),
         sanguine=N_(
-            "Well done — your plan is set up! Your payment reference is {reference}.\n"
-            "Schedule:\n{schedule}\nI'll remind you before each due date. You've got this."
+            "Well done — your plan is set up! Your payment reference is {reference}. I'll send "
+            "a reminder ahead of each due date. You've got this.\nSchedule:\n{schedule}"
         ),
         choleric=N_("Done. Payment reference: {reference}.\nSchedule:\n{schedule}"),
         phlegmatic=N_(
             "All set. What happens next:\n1. Use the payment reference {reference} with each "
-            "payment.\n2. Pay on these dates:\n{schedule}\n3. I'll remind you before each one."
+            "payment.\n2. I'll send a reminder ahead of each due date.\n3. Your dates:\n"
+            "{schedule}"
         ),
         melancholic=N_(
-            "Thank you — this is a real step forward. Your payment reference is {reference}.\n"
-            "Schedule:\n{schedule}\nI'll remind you before each due date, and if things change, "
-            "just write here."
+            "Thank you — this is a real step forward. Your payment reference is {reference}. "
+            "I'll send a reminder ahead of each due date, and if things change, just write "
+            "here.\nSchedule:\n{schedule}"
         ),
     ),
     # --- handoff -------------------------------------------------------------------------
     "handoff.human": Message(
         N_(
-            "I'll bring in a person from our team. They'll reply here, usually within one "
+            "I'll bring in a person from our team. They'll reply here, usually within a "
             "working day."
         )
     ),
     "handoff.approval_needed": Message(
         N_(
             "A person from our team needs to look at your account before we go on. They'll "
-            "reply here, usually within one working day."
+            "reply here, usually within a working day."
         )
     ),
     "handoff.back": Message(N_("Thanks for waiting — I'm back to help.")),
@@ -423,20 +420,20 @@ MESSAGES: Mapping[str, Message] = {
     "guard.deceased": Message(
         N_(
             "I'm so sorry for your loss. We won't ask about payments. A person from our team "
-            "will help you here, usually within one working day."
+            "will help you here, usually within a working day."
         )
     ),
     "guard.bankruptcy": Message(
         N_(
             "Thank you for letting us know. We'll pause collection, and a person from our team "
-            "will take it from here, usually within one working day."
+            "will take it from here, usually within a working day."
         )
     ),
     "guard.attorney": Message(
         N_(
             "Thank you. Please send your representative's name and contact details here, and "
             "we'll deal with them directly. A person from our team will take over, usually "
-            "within one working day."
+            "within a working day."
         )
     ),
     "guard.cease_contact": Message(
@@ -445,20 +442,20 @@ MESSAGES: Mapping[str, Message] = {
     "guard.dispute": Message(
         N_(
             "Thank you for telling us. We've paused collection while a person from our team "
-            "looks into it. They'll reply here, usually within one working day."
+            "looks into it. They'll reply here, usually within a working day."
         )
     ),
     "guard.dispute_us": Message(
         N_(
             "Thank you for telling us. We'll treat this as your written dispute and pause "
             "collection while a person from our team looks into it. They'll reply here, "
-            "usually within one working day."
+            "usually within a working day."
         )
     ),
     "guard.servicemember": Message(
         N_(
             "Thank you for telling us about your service. A person from our team who handles "
-            "this will take over, usually within one working day."
+            "this will take over, usually within a working day."
         )
     ),
     "guard.third_party": Message(
@@ -470,7 +467,7 @@ MESSAGES: Mapping[str, Message] = {
     "guard.complaint": Message(
         N_(
             "I'm sorry we've let you down. I've passed your complaint to our team; a person "
-            "will reply here, usually within one working day."
+            "will reply here, usually within a working day."
         )
     ),
     "guard.vulnerability": Message(
@@ -488,7 +485,7 @@ MESSAGES: Mapping[str, Message] = {
     "guard.abuse_handoff": Message(
         N_(
             "I'll pass this conversation to a person from our team. They'll reply here, "
-            "usually within one working day."
+            "usually within a working day."
         )
     ),
     "guard.hardship": Message(
@@ -519,7 +516,7 @@ MESSAGES: Mapping[str, Message] = {
     "error.internal": Message(
         N_(
             "Sorry, something went wrong on my side. A person from our team will pick this up "
-            "here, usually within one working day."
+            "here, usually within a working day."
         )
     ),
     # --- button labels -------------------------------------------------------------------

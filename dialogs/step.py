@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from dialogs import guard, tone
+from dialogs import guard, notices, tone
 from dialogs.commands import command
 from dialogs.common import aware
 from dialogs.model import (
@@ -56,6 +56,7 @@ def _step(snapshot: Snapshot, event: Event, ctx: StepContext) -> Outcome:
     else:
         target = guard.react(turn) or command(turn) or node.handle(turn)
     FLOW.check_move(source, target)
+    notices.add_required(turn)
     return Outcome(
         state=target,
         data=turn.data,
