@@ -194,6 +194,36 @@ class Handoff(SQLModel, table=True):
     created_at: datetime = _created()
     claimed_at: datetime | None = _time(default=None)
     ended_at: datetime | None = _time(default=None)
+    # When the debtor was told how long the wait may be (the target passed unclaimed).
+    notified_at: datetime | None = _time(default=None)
+
+
+class Approval(SQLModel, table=True):
+    """A plan beyond the segment's limits that an agent wants to offer; an admin decides.
+
+    The plan reaches the debtor only once approved (status pending -> approved | denied;
+    ``sent`` once the approved message is in the outbox, ``refused`` when the outbound guard
+    stopped it at that moment).
+    """
+
+    __tablename__ = "approval"
+    __table_args__ = (Index("ix_approval_status", "status", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: int = Field(foreign_key="handoff.id", index=True)
+    conversation_id: int = Field(foreign_key="conversation.id")
+    account_id: int = Field(foreign_key="account.id")
+    requested_by: int = Field(foreign_key="app_user.id")
+    plan: dict[str, Any] = _json()  # the ``offers --json`` option shape
+    request: dict[str, Any] = _json()  # calculator input: monthly, holiday, overrides, option
+    breaches: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str = Field(default="", sa_type=Text)  # the agent's words to the debtor
+    status: str = Field(default="pending", max_length=12)
+    decided_by: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime | None = _time(default=None)
+    decision_note: str | None = Field(default=None, sa_type=Text)
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    created_at: datetime = _created()
 
 
 class Policy(SQLModel, table=True):
@@ -260,7 +290,9 @@ class User(SQLModel, table=True):
 metadata = SQLModel.metadata
 
 
-def pk(row: Account | Conversation | Message | Offer | Arrangement | Handoff | User) -> int:
+def pk(
+    row: Account | Conversation | Message | Offer | Arrangement | Handoff | User | Approval,
+) -> int:
     """The primary key of a row that has been flushed (sqlmodel types it as optional)."""
     if row.id is None:
         raise RuntimeError(f"{type(row).__name__} has no primary key yet; flush first")

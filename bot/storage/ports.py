@@ -12,6 +12,7 @@ from typing import Any, Protocol, Self
 
 from bot.storage.models import (
     Account,
+    Approval,
     Arrangement,
     AuditEvent,
     ChannelIdentity,
@@ -63,9 +64,7 @@ class MessageRepository(Protocol):
     async def get(self, message_id: int) -> Message | None: ...
     async def transcript(self, conversation_id: int, limit: int = 200) -> list[Message]: ...
     async def due_outbox(self, now: datetime, limit: int) -> list[Message]: ...
-    async def pending(
-        self, channel: str, now: datetime, limit: int
-    ) -> list[tuple[Message, str]]:
+    async def pending(self, channel: str, now: datetime, limit: int) -> list[tuple[Message, str]]:
         """Pending outbound messages of a channel due by ``now``, with their chat id."""
         ...
 
@@ -86,6 +85,46 @@ class HandoffRepository(Protocol):
     async def get(self, handoff_id: int) -> Handoff | None: ...
     async def open_for(self, conversation_id: int) -> Handoff | None: ...
     async def queue(self, limit: int = 100) -> list[Handoff]: ...
+    async def move(
+        self,
+        handoff_id: int,
+        from_status: str,
+        to_status: str,
+        agent_id: int | None,
+        now: datetime,
+    ) -> bool:
+        """Change the status only if it is ``from_status`` (and, from ``claimed``, only when
+        ``agent_id`` holds it), in one conditional UPDATE: True when this call made the change.
+        Two agents claiming at once: exactly one gets True."""
+        ...
+
+    async def board(
+        self, limit: int = 200
+    ) -> list[tuple[Handoff, Conversation, Account | None, User | None]]:
+        """Open handoffs (queued and claimed) by priority then age, with what the queue shows."""
+        ...
+
+    async def unnotified(self, limit: int = 500) -> list[Handoff]:
+        """Queued handoffs whose debtor has not yet been told how long the wait may be."""
+        ...
+
+    async def claim_waits(self, since: datetime, limit: int = 1000) -> list[float]:
+        """Seconds from creation to claim of handoffs claimed since ``since``."""
+        ...
+
+    async def for_conversation(self, conversation_id: int) -> list[Handoff]: ...
+
+
+class ApprovalRepository(Protocol):
+    def add(self, approval: Approval) -> None: ...
+    async def get(self, approval_id: int) -> Approval | None: ...
+    async def pending(self, limit: int = 100) -> list[Approval]: ...
+    async def for_handoff(self, handoff_id: int) -> list[Approval]: ...
+    async def decide(
+        self, approval_id: int, status: str, decided_by: int, note: str | None, now: datetime
+    ) -> bool:
+        """pending -> ``status`` in one conditional UPDATE; True when this call decided it."""
+        ...
 
 
 class PolicyRepository(Protocol):
@@ -152,6 +191,8 @@ class UnitOfWork(Protocol):
     def contacts(self) -> ContactRepository: ...
     @property
     def users(self) -> UserRepository: ...
+    @property
+    def approvals(self) -> ApprovalRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

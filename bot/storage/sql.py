@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from bot.storage.models import (
     Account,
+    Approval,
     Arrangement,
     AuditEvent,
     ChannelIdentity,
@@ -171,10 +172,7 @@ class SqlMessages(_Repository):
         )
         return list(result.scalars())
 
-
-    async def pending(
-        self, channel: str, now: datetime, limit: int
-    ) -> list[tuple[Message, str]]:
+    async def pending(self, channel: str, now: datetime, limit: int) -> list[tuple[Message, str]]:
         result = await self.session.execute(
             select(Message, Conversation.chat_id)
             .join(Conversation, col(Conversation.id) == col(Message.conversation_id))
@@ -254,6 +252,124 @@ class SqlHandoffs(_Repository):
             .limit(limit)
         )
         return list(result.scalars())
+
+    async def move(
+        self,
+        handoff_id: int,
+        from_status: str,
+        to_status: str,
+        agent_id: int | None,
+        now: datetime,
+    ) -> bool:
+        query = update(Handoff).where(
+            col(Handoff.id) == handoff_id, col(Handoff.status) == from_status
+        )
+        if from_status == "claimed":
+            query = query.where(col(Handoff.agent_id) == agent_id)
+        values: dict[str, Any] = {"status": to_status}
+        if to_status == "claimed":
+            values.update(agent_id=agent_id, claimed_at=now)
+        elif to_status == "queued":
+            values.update(agent_id=None, claimed_at=None)
+        else:
+            values["ended_at"] = now
+        result = await self.session.execute(
+            query.values(**values).execution_options(synchronize_session=False)
+        )
+        moved = _rowcount(result) == 1
+        if moved:  # the identity map may hold the row as it was: read it again
+            cached = await self.session.get(Handoff, handoff_id)
+            if cached is not None:
+                await self.session.refresh(cached)
+        return moved
+
+    async def board(
+        self, limit: int = 200
+    ) -> list[tuple[Handoff, Conversation, Account | None, User | None]]:
+        result = await self.session.execute(
+            select(Handoff, Conversation, Account, User)
+            .join(Conversation, col(Conversation.id) == col(Handoff.conversation_id))
+            .outerjoin(Account, col(Account.id) == col(Handoff.account_id))
+            .outerjoin(User, col(User.id) == col(Handoff.agent_id))
+            .where(col(Handoff.status).in_(("queued", "claimed")))
+            .order_by(col(Handoff.priority), col(Handoff.created_at), col(Handoff.id))
+            .limit(limit)
+        )
+        return [(h, c, a, u) for h, c, a, u in result.tuples()]
+
+    async def unnotified(self, limit: int = 500) -> list[Handoff]:
+        result = await self.session.execute(
+            select(Handoff)
+            .where(Handoff.status == "queued", col(Handoff.notified_at).is_(None))
+            .order_by(col(Handoff.created_at))
+            .limit(limit)
+        )
+        return list(result.scalars())
+
+    async def claim_waits(self, since: datetime, limit: int = 1000) -> list[float]:
+        result = await self.session.execute(
+            select(Handoff.created_at, Handoff.claimed_at)
+            .where(col(Handoff.claimed_at).is_not(None), col(Handoff.claimed_at) >= since)
+            .order_by(col(Handoff.claimed_at).desc())
+            .limit(limit)
+        )
+        return [
+            (claimed - created).total_seconds()
+            for created, claimed in result.tuples()
+            if claimed is not None
+        ]
+
+    async def for_conversation(self, conversation_id: int) -> list[Handoff]:
+        result = await self.session.execute(
+            select(Handoff)
+            .where(Handoff.conversation_id == conversation_id)
+            .order_by(col(Handoff.id))
+        )
+        return list(result.scalars())
+
+
+def _rowcount(result: Any) -> int:
+    """Rows an UPDATE matched (SQLAlchemy types execute() results without ``rowcount``)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class SqlApprovals(_Repository):
+    def add(self, approval: Approval) -> None:
+        self.session.add(approval)
+
+    async def get(self, approval_id: int) -> Approval | None:
+        return await self.session.get(Approval, approval_id)
+
+    async def pending(self, limit: int = 100) -> list[Approval]:
+        result = await self.session.execute(
+            select(Approval)
+            .where(Approval.status == "pending")
+            .order_by(col(Approval.id))
+            .limit(limit)
+        )
+        return list(result.scalars())
+
+    async def for_handoff(self, handoff_id: int) -> list[Approval]:
+        result = await self.session.execute(
+            select(Approval).where(Approval.handoff_id == handoff_id).order_by(col(Approval.id))
+        )
+        return list(result.scalars())
+
+    async def decide(
+        self, approval_id: int, status: str, decided_by: int, note: str | None, now: datetime
+    ) -> bool:
+        result = await self.session.execute(
+            update(Approval)
+            .where(col(Approval.id) == approval_id, col(Approval.status) == "pending")
+            .values(status=status, decided_by=decided_by, decided_at=now, decision_note=note)
+            .execution_options(synchronize_session=False)
+        )
+        decided = _rowcount(result) == 1
+        if decided:
+            cached = await self.session.get(Approval, approval_id)
+            if cached is not None:
+                await self.session.refresh(cached)
+        return decided
 
 
 class SqlPolicies(_Repository):

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.sql import (
     SqlAccounts,
+    SqlApprovals,
     SqlArrangements,
     SqlAudit,
     SqlContacts,
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(session)
         self.contacts = SqlContacts(session)
         self.users = SqlUsers(session)
+        self.approvals = SqlApprovals(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
