@@ -240,6 +240,15 @@ def test_in_handoff_the_bot_says_nothing_on_its_own(send: Callable[[Chat], Outco
     assert outcome.state is State.HANDOFF
 
 
+def test_a_language_chosen_in_handoff_is_kept_silently() -> None:
+    chat = _in_handoff()
+    outcome = chat.send(EventKind.LANGUAGE, "zh")
+    assert outcome.replies == ()
+    assert outcome.effects == (LanguageChosen("zh_CN"),)
+    back = chat.send(EventKind.RESUME, "offer")
+    assert "方案" in chat.text(back)
+
+
 def test_in_handoff_stop_still_stops() -> None:
     chat = _in_handoff()
     outcome = chat.say("STOP", guard="cease_contact")

@@ -8,15 +8,19 @@ from decimal import Decimal
 
 import pytest
 
+from dialogs import step
 from dialogs.model import (
     ArrangementAgreed,
     BindAccount,
+    Event,
     EventKind,
     HandoffRequested,
     Money,
     OfferMade,
     Outcome,
+    Snapshot,
     State,
+    StepContext,
     VerificationFailed,
 )
 from dialogs.states.verify import LOCK
@@ -467,3 +471,35 @@ def test_every_person_in_the_world_can_be_verified() -> None:
         if ref in ("A-50001", "A-40001"):
             continue
         assert verified(ref).state is State.DISCLOSE
+
+
+def _broken_verify(account: object, born: object, last4: object) -> bool:
+    raise RuntimeError("the verification store is down")
+
+
+def test_an_internal_error_hands_off_with_an_apology_and_never_raises() -> None:
+    chat = Chat()
+    chat.start("A-10001")
+    chat.say("1988-04-02")
+    snapshot = chat.snapshot
+    ctx = _context(chat)
+    outcome = step(snapshot, Event(EventKind.TEXT, chat.now, "8000"), ctx)
+    assert outcome.state is State.HANDOFF
+    assert keys(outcome) == ["error.internal"]
+    assert [type(e).__name__ for e in outcome.effects] == ["Note", "HandoffRequested"]
+    quiet = step(Snapshot(State.STOPPED, {}), Event(EventKind.TEXT, chat.now, "8000"), ctx)
+    assert quiet.replies == ()
+
+
+def _context(chat: Chat) -> StepContext:
+    return StepContext(
+        creditor_name="X",
+        language="en",
+        language_chosen=False,
+        account=chat.account,
+        candidates={},
+        verify=_broken_verify,
+        limits=None,
+        policy_version=None,
+        identity_verified=False,
+    )

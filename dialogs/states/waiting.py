@@ -9,8 +9,8 @@ START (or /start) opts back in.
 
 from __future__ import annotations
 
-from dialogs import guard
-from dialogs.model import EventKind, OptedIn, State
+from dialogs import guard, understand
+from dialogs.model import EventKind, LanguageChosen, OptedIn, State
 from dialogs.states import greet, verify
 from dialogs.turn import Turn
 
@@ -30,7 +30,17 @@ def handle_handoff(turn: Turn) -> State:
         return guard.self_harm(turn, raised=True)
     if turn.event.kind is EventKind.RESUME:
         return resume(turn)
+    if turn.event.kind is EventKind.LANGUAGE or turn.button.startswith("lang:"):
+        _note_language(turn)  # kept for when the bot speaks again; nothing is said
     return State.HANDOFF
+
+
+def _note_language(turn: Turn) -> None:
+    chosen = understand.language(turn.button.removeprefix("lang:") or turn.event.text)
+    if chosen is not None:
+        turn.locale = chosen
+        turn.data["language"] = chosen
+        turn.emit(LanguageChosen(chosen))
 
 
 def resume(turn: Turn) -> State:
