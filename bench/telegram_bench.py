@@ -3,6 +3,7 @@
     python -m bench.telegram_bench [--bot aiogram-echo] [--bot ptb-echo] ...
         [--users 200] [--turns 10] [--mode closed|open|both] [--rate 100]
         [--delay-ms 50] [--refuse-429 0.02] [--reply-timeout 5] [--seed 1]
+        [--profile DIR]
 
 The bot runs in its own process (so its peak RSS is its own) and long-polls the stand-in,
 which runs here with the simulated users. A turn is answered when the bot's first message
@@ -22,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import importlib
 import os
+import pstats
 import sys
 import time
 from collections import deque
@@ -148,13 +151,25 @@ async def serve_bot(name: str, api_base: str, token: str) -> None:
     await stop()
 
 
+def serve_bot_profiled(name: str, api_base: str, token: str, path: str) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        asyncio.run(serve_bot(name, api_base, token))
+    finally:
+        profiler.disable()
+        profiler.dump_stats(path)
+
+
 @dataclass
 class BotProcess:
     process: asyncio.subprocess.Process
     drain: asyncio.Task[None] | None = None
 
     @classmethod
-    async def start(cls, name: str, api: StandIn, users: int, turns: int) -> BotProcess:
+    async def start(
+        cls, name: str, api: StandIn, users: int, turns: int, profile: Path | None = None
+    ) -> BotProcess:
         env = {
             **os.environ,
             "PARLEY_TELEGRAM_API_BASE": api.base,
@@ -165,6 +180,7 @@ class BotProcess:
         process = await asyncio.create_subprocess_exec(
             *(sys.executable, "-m", "bench.telegram_bench", "--serve", name),
             *("--api-base", api.base, "--token", api.token),
+            *(("--profile-to", str(profile)) if profile else ()),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             cwd=REPO,
@@ -339,8 +355,11 @@ def _quantile(values: Sequence[float], q: float) -> float:
 
 async def run_one(bot: str, mode: str, args: argparse.Namespace) -> Figures:
     script: Script = load(SCRIPTS[args.script])
+    profile = args.profile.resolve() / f"{bot}-{mode}.prof" if args.profile else None
+    if profile is not None:
+        profile.parent.mkdir(parents=True, exist_ok=True)
     async with StandIn(seed=args.seed) as api:
-        process = await BotProcess.start(bot, api, args.users, args.turns)
+        process = await BotProcess.start(bot, api, args.users, args.turns, profile)
         try:
             await api.wait_until(lambda: bool(api.calls_to("getUpdates")), 30, "polling")
             api.faults.delay = args.delay_ms / 1000
@@ -359,6 +378,10 @@ async def run_one(bot: str, mode: str, args: argparse.Namespace) -> Figures:
             peak, rss_end = process.status("VmHWM"), process.status("VmRSS")
         finally:
             await process.stop()
+        if profile is not None:
+            stats = pstats.Stats(str(profile), stream=sys.stderr)
+            print(f"--- {bot} {mode}: where the bot's time went", file=sys.stderr)
+            stats.sort_stats("tottime").print_stats(15)
         mb = 1024 * 1024
         return Figures(
             bot=bot,
@@ -411,9 +434,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--refuse-429", type=float, default=0.0, help="share of sendMessage")
     parser.add_argument("--reply-timeout", type=float, default=5.0, help="seconds, then lost")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", type=Path, help="directory: cProfile each bot process")
     parser.add_argument("--serve", help=argparse.SUPPRESS)  # child process: run this bot
     parser.add_argument("--api-base", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-to", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -429,6 +454,9 @@ async def run(args: argparse.Namespace) -> list[Figures]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.serve and args.profile_to:
+        serve_bot_profiled(args.serve, args.api_base, args.token, args.profile_to)
+        return
     if args.serve:
         asyncio.run(serve_bot(args.serve, args.api_base, args.token))
         return
