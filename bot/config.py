@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./parley.db"
@@ -77,6 +77,15 @@ class Settings(BaseSettings):
         _require_url(value, ("http", "https"))
         return value.rstrip("/")
 
+    @model_validator(mode="after")
+    def _webhook(self) -> Settings:
+        if self.telegram_token is not None and self.telegram_mode == "webhook":
+            if self.webhook_url is None:
+                raise ValueError("PARLEY_WEBHOOK_URL is required in webhook mode")
+            if self.webhook_secret is None:
+                raise ValueError("PARLEY_WEBHOOK_SECRET is required in webhook mode")
+        return self
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -120,7 +129,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
 def _sentence(exc: ValidationError, values: dict[str, str]) -> str:
     error = exc.errors()[0]
-    field = str(error["loc"][0]) if error["loc"] else "?"
+    if not error["loc"]:  # a rule across variables already names them
+        return str(error["msg"]).removeprefix("Value error, ") + "."
+    field = str(error["loc"][0])
     variable = f"PARLEY_{field.upper()}"
     shown = values.get(field, "")
     shown = shown if len(shown) <= 60 and field not in ("secret_key", "telegram_token") else "…"

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from bot.effects import EffectWriter
 from bot.identity import dob_hash, matches, phone_last4_hash
 from bot.locks import ConversationLocks, LocalLocks
+from bot.offers.policy import DEFAULT_LIMITS
 from bot.storage.models import Account, ChannelIdentity, Conversation, Message, pk
 from bot.storage.ports import UnitOfWork
 from dialogs.model import (
@@ -36,6 +37,7 @@ from dialogs.model import (
 MAX_TEXT = 4096  # characters of inbound text the engine keeps; the rest is cut
 _REFERENCE = re.compile(r"\b[A-Za-z]{1,4}-?\d{3,10}\b")
 ENGINE_KEY = "_engine"  # the engine's own bookkeeping inside the conversation context
+EXPIRED_KEY = "button.expired"  # the reply to a button of an older message
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Inbound:
     platform_id: str | None = None  # update/message id: a repeat is processed once
     user_id: str | None = None  # the person on the channel (defaults to chat_id)
     client_language: str | None = None
+    button_message: int | None = None  # the stored message whose button was pressed
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,13 @@ class Engine:
         engine_data = dict(conversation.context.get(ENGINE_KEY, {}))
         dialog_data = {k: v for k, v in conversation.context.items() if k != ENGINE_KEY}
         snapshot = Snapshot(State(conversation.state), dialog_data, conversation.tone)
-        outcome = self.step(snapshot, event, context)
+        if _stale(inbound, engine_data):
+            # A button of an older message: the flow has moved on, so it does nothing.
+            outcome = Outcome(
+                snapshot.state, snapshot.data, (Reply(EXPIRED_KEY),), tone=snapshot.tone
+            )
+        else:
+            outcome = self.step(snapshot, event, context)
 
         writer = EffectWriter(uow, conversation, identity, now, context.policy_version)
         await writer.apply(outcome.effects)
@@ -204,7 +213,7 @@ class Engine:
         if guard.category == "hardship":
             engine_data["hardship_shown"] = True
 
-        messages = self._messages(
+        messages = await self._messages(
             conversation, account, outcome.replies, language, outcome.tone, engine_data, now, uow
         )
         conversation.state = outcome.state.value
@@ -230,7 +239,7 @@ class Engine:
         )
         return StepResult(False, outgoing, conversation.state, writer.handoffs)
 
-    def _messages(
+    async def _messages(
         self,
         conversation: Conversation,
         account: Account | None,
@@ -304,6 +313,10 @@ class Engine:
                 )
                 continue
             stored.append(message)
+        with_buttons = [m for m in stored if m.payload["buttons"]]
+        if with_buttons:
+            await uow.conversations.flush()
+            engine_data["buttons_message"] = pk(with_buttons[-1])
         if stored and notices.allowed:
             if states_debt:
                 engine_data["debt_stated"] = True
@@ -360,6 +373,8 @@ class Engine:
             )
             if policy is not None:
                 limits, version = dict(policy.limits), policy.version
+            else:  # a fresh database: the built-in default segment, shown as version 0
+                limits, version = DEFAULT_LIMITS.as_strings(), 0
         return StepContext(
             creditor_name=self.creditor_name,
             language=language,
@@ -387,6 +402,22 @@ class Engine:
             return dob_ok and phone_ok
 
         return verify
+
+    async def pending(self, channel: str, now: datetime, limit: int = 1000) -> list[Outgoing]:
+        """Stored replies not yet delivered on ``channel`` (after a restart), oldest first."""
+        async with self.uow() as uow:
+            rows = await uow.messages.pending(channel, now, limit)
+        return [
+            Outgoing(
+                message_id=pk(message),
+                channel=channel,
+                chat_id=chat_id,
+                text=message.text,
+                buttons=tuple((b["id"], b["label"]) for b in message.payload.get("buttons", [])),
+                state="",
+            )
+            for message, chat_id in rows
+        ]
 
     async def delivered(self, message_id: int, platform_message_id: str | None) -> None:
         async with self.uow() as uow:
@@ -433,6 +464,12 @@ def account_view(account: Account) -> AccountView:
         verification_locked_until=account.verification_locked_until,
         disputed=account.disputed,
     )
+
+
+def _stale(inbound: Inbound, engine_data: Mapping[str, Any]) -> bool:
+    if inbound.kind is not EventKind.BUTTON or inbound.button_message is None:
+        return False
+    return bool(inbound.button_message != engine_data.get("buttons_message"))
 
 
 def _verified(identity: ChannelIdentity, account: Account | None) -> bool:

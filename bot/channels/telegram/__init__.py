@@ -1,0 +1,82 @@
+"""Telegram through aiogram (default) or python-telegram-bot, chosen by
+``PARLEY_TELEGRAM_LIBRARY``; long polling or webhook by ``PARLEY_TELEGRAM_MODE``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.channels.telegram.api import TelegramApi
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.outbox import Outbox, SendLimits
+from bot.config import Settings
+from bot.engine import Engine
+
+Stop = Callable[[], Awaitable[None]]
+
+
+def make_api(library: str, token: str, api_base: str) -> TelegramApi:
+    if library == "ptb":
+        from bot.channels.telegram.ptb_api import PtbApi
+
+        return PtbApi(token, api_base)
+    from bot.channels.telegram.aiogram_api import AiogramApi
+
+    return AiogramApi(token, api_base)
+
+
+def make_channel(
+    api: TelegramApi, engine: Engine, limits: SendLimits | None = None
+) -> TelegramChannel:
+    return TelegramChannel(api, engine, Outbox(api, engine, limits or SendLimits()))
+
+
+async def start_telegram(
+    settings: Settings,
+    engine: Engine,
+    app: web.Application | None = None,
+    limits: SendLimits | None = None,
+) -> Stop | None:
+    """Start the channel the settings ask for; returns a coroutine function that stops it.
+
+    In webhook mode the route (the path of ``PARLEY_WEBHOOK_URL``) is added to ``app``,
+    which the caller serves on the HTTP port; it must not have started yet.
+    """
+    if settings.telegram_token is None:
+        return None
+    api = make_api(
+        settings.telegram_library,
+        settings.telegram_token.get_secret_value(),
+        settings.telegram_api_base,
+    )
+    channel = make_channel(api, engine, limits)
+    await channel.recover()
+    if settings.telegram_mode == "webhook":
+        if app is None or settings.webhook_url is None:
+            raise ValueError("webhook mode needs PARLEY_WEBHOOK_URL and the HTTP server")
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        path = urlsplit(settings.webhook_url).path or "/"
+        app.router.add_post(path, channel.webhook_handler(secret))
+        await api.set_webhook(settings.webhook_url, secret)
+
+        async def stop_webhook() -> None:
+            await channel.close()
+            await api.close()
+
+        return stop_webhook
+
+    await api.delete_webhook()
+    stop = asyncio.Event()
+    poller = asyncio.create_task(channel.poll(stop))
+
+    async def stop_polling() -> None:
+        stop.set()
+        poller.cancel()
+        await asyncio.gather(poller, return_exceptions=True)
+        await channel.close()
+        await api.close()
+
+    return stop_polling

@@ -1,0 +1,165 @@
+"""The Telegram channel: updates in (polling or webhook), engine steps, replies out.
+
+An update is acknowledged to Telegram only after the engine has stored it: in polling mode
+the next ``getUpdates`` offset moves past a batch once every update of it is stored (and
+stepped); in webhook mode the HTTP answer is sent after the step commits. Telegram repeats
+what was not acknowledged, and the engine drops repeats by ``update_id``. Updates of one chat
+are handled in order; chats run concurrently, up to ``concurrency`` at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.inbound import classify
+from bot.channels.telegram.api import Refused, RetryLater, TelegramApi, TelegramUpdate
+from bot.channels.telegram.outbox import Outbox
+from bot.channels.telegram.render import parse_callback
+from bot.engine import Engine, Inbound
+from dialogs.model import EventKind
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+MAX_WEBHOOK_BODY = 256 * 1024
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+
+
+@dataclass
+class TelegramChannel:
+    api: TelegramApi
+    engine: Engine
+    outbox: Outbox
+    concurrency: int = 64
+    poll_timeout: int = 25
+    _slots: asyncio.Semaphore = field(init=False)
+    _callbacks: set[asyncio.Task[None]] = field(default_factory=set, init=False)
+
+    def __post_init__(self) -> None:
+        self._slots = asyncio.Semaphore(self.concurrency)
+
+    async def recover(self) -> int:
+        """Re-queue messages that were stored but not delivered before a restart."""
+        # Every pending message, even one whose retry was set for later: the wait is over.
+        pending = await self.engine.pending(CHANNEL, datetime.max.replace(tzinfo=UTC))
+        for message in pending:
+            self.outbox.put(message)
+        return len(pending)
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        offset: int | None = None
+        while not stop.is_set():
+            try:
+                updates = await self.api.get_updates(offset, self.poll_timeout)
+            except RetryLater as exc:
+                await _wait(stop, exc.seconds)
+                continue
+            except Refused:
+                log.exception("getUpdates refused; is a webhook set?")
+                await _wait(stop, 5.0)
+                continue
+            if updates:
+                await self.process(updates)
+                offset = max(u.update_id for u in updates) + 1
+
+    async def process(self, updates: Sequence[TelegramUpdate]) -> None:
+        """Step a batch: each chat's updates in order, chats concurrently."""
+        by_chat: dict[int, list[TelegramUpdate]] = {}
+        for update in sorted(updates, key=lambda u: u.update_id):
+            if update.chat_id is not None:
+                by_chat.setdefault(update.chat_id, []).append(update)
+        await asyncio.gather(*(self._chat(batch) for batch in by_chat.values()))
+
+    async def _chat(self, updates: list[TelegramUpdate]) -> None:
+        async with self._slots:
+            for update in updates:
+                try:
+                    await self.handle(update)
+                except Exception:
+                    # The step rolled back. Holding the offset would replay this update
+                    # forever, so it is logged (without its text) and the batch goes on.
+                    log.exception("update %s could not be handled", update.update_id)
+
+    async def handle(self, update: TelegramUpdate) -> None:
+        if update.callback_id is not None:
+            self._answer(update.callback_id)
+        inbound = to_inbound(update)
+        if inbound is None:
+            return
+        result = await self.engine.handle(inbound)
+        for message in result.messages:
+            self.outbox.put(message)
+
+    def _answer(self, callback_id: str) -> None:
+        """Answer every callback query at once so the button stops spinning."""
+
+        async def answer() -> None:
+            try:
+                await self.api.answer_callback(callback_id)
+            except (RetryLater, Refused):
+                log.info("callback query %s could not be answered", callback_id)
+
+        task = asyncio.create_task(answer())
+        self._callbacks.add(task)
+        task.add_done_callback(self._callbacks.discard)
+
+    def webhook_handler(
+        self, secret: str | None
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def receive(request: web.Request) -> web.Response:
+            given = request.headers.get(SECRET_HEADER, "")
+            if secret is None or not hmac.compare_digest(given.encode(), secret.encode()):
+                return web.Response(status=401, text="bad secret token")
+            if (request.content_length or 0) > MAX_WEBHOOK_BODY:
+                return web.Response(status=413)
+            try:
+                body: Any = await request.json()
+                update = self.api.parse(body)
+            except Exception:
+                return web.Response(status=400, text="malformed update")
+            await self.handle(update)
+            return web.Response(text="ok")
+
+        return receive
+
+    async def close(self) -> None:
+        await asyncio.gather(*list(self._callbacks), return_exceptions=True)
+        await self.outbox.close()
+
+
+def to_inbound(update: TelegramUpdate) -> Inbound | None:
+    """An engine event for a private-chat update; None for what Parley does not act on."""
+    if update.chat_id is None or update.chat_type not in (None, "private"):
+        return None
+    common: dict[str, Any] = {
+        "platform_id": f"u{update.update_id}",
+        "user_id": str(update.user_id) if update.user_id is not None else None,
+        "client_language": update.language_code,
+    }
+    chat = str(update.chat_id)
+    if update.callback_id is not None:
+        parsed = parse_callback(update.callback_data)
+        if parsed is None:
+            return None
+        source, button = parsed
+        return Inbound(
+            CHANNEL, chat, EventKind.BUTTON, button=button, button_message=source, **common
+        )
+    if update.text is None:
+        return Inbound(CHANNEL, chat, EventKind.TEXT, text="", **common)
+    kind, text, ref = classify(update.text)
+    return Inbound(CHANNEL, chat, kind, text=text, start_ref=ref, **common)
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        return
