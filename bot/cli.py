@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "bot.commands.dialogs",
     "bot.commands.offers",
     "bot.commands.policy",
+    "bot.commands.serve",
     "bot.commands.guard",
 )
 

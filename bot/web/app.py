@@ -1,0 +1,144 @@
+"""The application factory: one aiohttp app for the web chat, console, admin, API and
+/metrics, with the security headers and limits every response and request shares."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import traceback
+from pathlib import Path
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from bot.commands.base import Storage
+from bot.config import Settings
+from bot.engine import Engine
+from bot.metrics import CONTENT_TYPE, Metrics
+from bot.web import webchat
+from bot.web.auth import AUTH, Auth, auth_routes, require_role
+from bot.web.http import error
+from bot.web.keys import ENGINE, METRICS, SETTINGS, SHUTTING_DOWN, STORAGE
+
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "ENGINE",
+    "METRICS",
+    "SETTINGS",
+    "SHUTTING_DOWN",
+    "STORAGE",
+    "create_app",
+]
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).with_name("static")
+# The largest body any route reads; JSON routes cap their own bodies at 16 KB.
+MAX_REQUEST = 256 * 1024
+# Nothing from other hosts, no inline script or style, no framing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+}
+_JSON_PREFIXES = ("/api/", "/chat/")
+
+
+def create_app(
+    settings: Settings,
+    storage: Storage,
+    engine: Engine,
+    metrics: Metrics | None = None,
+) -> web.Application:
+    app = web.Application(client_max_size=MAX_REQUEST, middlewares=[_errors])
+    app[SETTINGS] = settings
+    app[STORAGE] = storage
+    app[ENGINE] = engine
+    app[METRICS] = metrics or Metrics()
+    app[SHUTTING_DOWN] = asyncio.Event()
+    app[AUTH] = Auth(uow=storage.uow, key=storage.key)
+    app.on_response_prepare.append(_security_headers)
+    app.on_shutdown.append(_stop_waiting)
+    webchat.setup(app)
+    app.add_routes(auth_routes())
+    app.router.add_get("/metrics", _metrics)
+    app.router.add_static("/static/", STATIC_DIR, name="static", append_version=False)
+    _mount_optional(app, "bot.web.console")
+    return app
+
+
+def _mount_optional(app: web.Application, module: str) -> None:
+    """Mount a part built separately (it offers ``setup(app)``) when it is installed."""
+    try:
+        part = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return
+        raise
+    setup = getattr(part, "setup", None)
+    if callable(setup):
+        setup(app)
+
+
+async def _stop_waiting(app: web.Application) -> None:
+    app[SHUTTING_DOWN].set()
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in _HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if not request.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+
+
+@web.middleware
+async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """JSON routes answer errors as ``{"error": …}``; nothing unexpected leaks detail.
+
+    The log names the route and the exception's type and frames, never its message: a
+    message can quote what a debtor typed.
+    """
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.content_type == "application/json" or not _is_json(request) or exc.empty_body:
+            raise
+        raise error(exc.status, exc.reason.lower()) from None
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error(
+            "unhandled %s in %s %s\n%s",
+            type(exc).__name__,
+            request.method,
+            request.match_info.route.resource.canonical
+            if request.match_info.route.resource
+            else "?",
+            frames,
+        )
+        if _is_json(request):
+            return web.json_response({"error": "internal error"}, status=500)
+        return web.Response(status=500, text="Internal error.")
+
+
+def _is_json(request: web.Request) -> bool:
+    return request.path.startswith(_JSON_PREFIXES)
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    """Prometheus scrapes with ``authorization: {credentials: TOKEN}`` (any role)."""
+    await require_role(request, "agent")
+    text = await request.app[METRICS].exposition(request.app[STORAGE].factory)
+    return web.Response(text=text, headers={"Content-Type": CONTENT_TYPE})
