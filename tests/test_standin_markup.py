@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import pytest
+from aiogram.utils.text_decorations import html_decoration, markdown_decoration
 from hypothesis import given
 from hypothesis import strategies as st
+from telegram.helpers import escape_markdown
 
 from tests.standin.markup import MARKDOWN_V2_RESERVED, MarkupError, parse
 
@@ -107,3 +110,19 @@ def test_bold_wraps_exactly_the_escaped_text(text: str) -> None:
     plain, entities = parse(f"<b>{html.escape(text, quote=False)}</b>", "HTML")
     assert plain == text.strip()
     assert [e["type"] for e in entities] == (["bold"] if plain else [])
+
+
+@pytest.mark.parametrize(
+    ("escape", "mode"),
+    [
+        (lambda text: escape_markdown(text, version=2), "MarkdownV2"),
+        (markdown_decoration.quote, "MarkdownV2"),
+        (html_decoration.quote, "HTML"),
+    ],
+    ids=["ptb-escape_markdown", "aiogram-markdown-quote", "aiogram-html-quote"],
+)
+@given(text=any_text)
+def test_the_libraries_own_escaping_is_accepted(
+    escape: Callable[[str], str], mode: str, text: str
+) -> None:
+    assert parse(escape(text), mode) == (text.strip(), [])
