@@ -390,7 +390,7 @@ class StandIn:
         waiter: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._poller = waiter
         try:
-            reason = await asyncio.wait_for(asyncio.shield(waiter), timeout)
+            reason = await asyncio.wait_for(waiter, timeout)
         except TimeoutError:
             return Result([])
         finally:
