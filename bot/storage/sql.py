@@ -295,7 +295,7 @@ class SqlHandoffs(_Repository):
             .order_by(col(Handoff.priority), col(Handoff.created_at), col(Handoff.id))
             .limit(limit)
         )
-        return [(h, c, a, u) for h, c, a, u in result.tuples()]
+        return [(h, c, a, u) for h, c, a, u in result]
 
     async def unnotified(self, limit: int = 500) -> list[Handoff]:
         result = await self.session.execute(
@@ -315,7 +315,7 @@ class SqlHandoffs(_Repository):
         )
         return [
             (claimed - created).total_seconds()
-            for created, claimed in result.tuples()
+            for created, claimed in result
             if claimed is not None
         ]
 
