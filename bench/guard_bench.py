@@ -33,7 +33,7 @@ OUTBOUND = [
 def corpus() -> list[tuple[str, str]]:
     messages = []
     for path in sorted(CORPUS.glob("*.tsv")):
-        lang = path.stem.removeprefix("holdout_")
+        lang = path.stem.split("_", 1)[1] if path.stem.startswith("holdout") else path.stem
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 messages.append((lang, line.partition("\t")[2]))
