@@ -128,6 +128,7 @@ _ZH_TIME = re.compile(
     r"(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s*(?:[:：](?P<m>\d{2})|点|點|时)"
     r"(?:\s*(?P<half>半)|\s*(?P<mz>\d{1,2}|[零一二三四五六七八九十]{1,3})\s*分?)?"
 )
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ZH_PARTS = {"早上": 9, "早晨": 9, "上午": 10, "中午": 12, "下午": 14, "傍晚": 18, "晚上": 19}
 
 
@@ -141,6 +142,8 @@ class _Clock:
 def parse_callback(text: str, now: datetime, zone: tzinfo) -> datetime | None:
     """A callback time the debtor named, in their zone, from now to 14 days ahead."""
     sample = text[:200]
+    if _names_a_date(sample):
+        return None  # "25 Dec", "12/25", "12月25日": we read no dates, so promise nothing
     local = now.astimezone(zone)
     day = _day(sample, local.date())
     clock = _clock(sample)
@@ -154,6 +157,19 @@ def parse_callback(text: str, now: datetime, zone: tzinfo) -> datetime | None:
     if not local < when <= local + CALLBACK_HORIZON:
         return None
     return when
+
+
+_WEEKDAY_ZH = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]")
+_DATE = re.compile(
+    r"\d{1,4}\s*[/-]\s*\d{1,2}|\d+\s*(?:st|nd|rd|th)\b|[月号]|\d\s*日"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+    r"|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
+
+
+def _names_a_date(text: str) -> bool:
+    return _DATE.search(_WEEKDAY_ZH.sub(" ", text)) is not None
 
 
 def _day(text: str, today: date) -> date | None:
@@ -178,9 +194,9 @@ def _next_weekday(today: date, weekday: int) -> date:
 
 
 def _clock(text: str) -> _Clock | None:
-    zh = _ZH_TIME.search(text)
+    zh = _ZH_TIME.search(text) if _CJK.search(text) else None
     if zh:
-        return _zh_clock(zh)
+        return _zh_clock(zh, evening="晚" in text)
     lower = text.casefold()
     for match in _EN_TIME.finditer(lower):
         found = _en_clock(match, lower)
@@ -209,14 +225,21 @@ def _en_clock(match: re.Match[str], lower: str) -> _Clock | None:
         hour += 12
     elif ampm == "am" and hour == 12:
         hour = 0
-    elif not ampm and 1 <= hour <= 7 and re.search(r"\b(evening|afternoon|tonight)\b", lower):
+    elif not ampm and _later_in_day(hour, lower):
         hour += 12
     if hour > 23 or minute > 59:
         return None
     return _Clock(hour, minute, explicit=True)
 
 
-def _zh_clock(match: re.Match[str]) -> _Clock | None:
+def _later_in_day(hour: int, lower: str) -> bool:
+    """ "7 in the evening", "tonight at 10", "3 in the afternoon" mean p.m."""
+    if 1 <= hour <= 11 and re.search(r"\b(evening|tonight)\b", lower):
+        return True
+    return 1 <= hour <= 6 and re.search(r"\bafternoon\b", lower) is not None
+
+
+def _zh_clock(match: re.Match[str], *, evening: bool) -> _Clock | None:
     hour = _zh_number(match.group("h"))
     minute = (
         30 if match.group("half") else _zh_number(match.group("m") or match.group("mz") or "0")
@@ -224,7 +247,7 @@ def _zh_clock(match: re.Match[str]) -> _Clock | None:
     if hour is None or minute is None:
         return None
     part = match.group("part")
-    afternoon = part in ("下午", "傍晚", "晚上") and hour < 12
+    afternoon = (part in ("下午", "傍晚", "晚上") or (evening and part is None)) and hour < 12
     if afternoon or (part == "中午" and hour < 3):
         hour += 12
     if hour > 23 or minute > 59:
