@@ -16,9 +16,8 @@ from bot.commands.base import Storage
 from bot.config import Settings
 from bot.engine import Engine
 from bot.metrics import CONTENT_TYPE, Metrics
-from bot.web import webchat
+from bot.web import api, webchat
 from bot.web.auth import AUTH, Auth, auth_routes, require_role
-from bot.web.http import error
 from bot.web.keys import ENGINE, METRICS, SETTINGS, SHUTTING_DOWN, STORAGE
 
 __all__ = [
@@ -51,6 +50,7 @@ _HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
 _JSON_PREFIXES = ("/api/", "/chat/")
+_KEPT_HEADERS = {"allow", "retry-after", "www-authenticate", "location"}
 
 
 def create_app(
@@ -70,6 +70,7 @@ def create_app(
     app.on_shutdown.append(_stop_waiting)
     webchat.setup(app)
     app.add_routes(auth_routes())
+    api.setup(app)
     app.router.add_get("/metrics", _metrics)
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=False)
     _mount_optional(app, "bot.web.console")
@@ -114,7 +115,8 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except web.HTTPException as exc:
         if exc.content_type == "application/json" or not _is_json(request) or exc.empty_body:
             raise
-        raise error(exc.status, exc.reason.lower()) from None
+        headers = {k: v for k, v in exc.headers.items() if k.lower() in _KEPT_HEADERS}
+        return web.json_response({"error": exc.reason.lower()}, status=exc.status, headers=headers)
     except asyncio.CancelledError:
         raise
     except Exception as exc:

@@ -16,7 +16,6 @@ _ERRORS: Mapping[int, type[web.HTTPException]] = {
     401: web.HTTPUnauthorized,
     403: web.HTTPForbidden,
     404: web.HTTPNotFound,
-    405: web.HTTPMethodNotAllowed,
     409: web.HTTPConflict,
     415: web.HTTPUnsupportedMediaType,
     422: web.HTTPUnprocessableEntity,
@@ -38,8 +37,6 @@ def error(
             headers=headers,
         )
     cls = _ERRORS.get(status, web.HTTPBadRequest)
-    if cls is web.HTTPMethodNotAllowed:  # pragma: no cover - routing answers 405 itself
-        raise ValueError("use the router for 405")
     return cls(text=body, content_type="application/json", headers=headers)
 
 
