@@ -339,7 +339,7 @@ class Figures:
     p50_ms: float
     p99_ms: float
     peak_mb: float
-    rss_mid_mb: float
+    rss_mid_mb: float  # when half the expected answers were in; 0 if they never were
     rss_end_mb: float
     bot_cpu: float  # share of one core
     harness_cpu: float
@@ -416,7 +416,7 @@ def table(results: Sequence[Figures]) -> str:
         lines.append(
             f"{f.bot:<22}{f.mode:<10}{f.sent:>7}{f.answered:>9}{f.lost:>6}{f.extra:>6}"
             f"{f.throughput:>8.1f}{f.p50_ms:>8.1f}{f.p99_ms:>8.1f}{f.peak_mb:>8.1f}"
-            f"{f'{f.rss_mid_mb:.0f}/{f.rss_end_mb:.0f}':>12}"
+            f"{f'{f.rss_mid_mb:.0f}/{f.rss_end_mb:.0f}' if f.rss_mid_mb else '-':>12}"
             f"{f.bot_cpu:>7.0%} {f.harness_cpu:>7.0%} {ratio:>9}"
         )
     return "\n".join(lines)
