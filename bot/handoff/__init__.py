@@ -6,9 +6,17 @@ register. See :mod:`bot.handoff.desk` for how it is wired.
 """
 
 from bot.handoff.calculator import Calculation, CalculatorError, PlanRequest, calculate
-from bot.handoff.desk import RESUMABLE, HandoffDesk, PlanOutcome, Sent
+from bot.handoff.desk import RESUMABLE, HandoffDesk
 from bot.handoff.errors import Conflict, HandoffError, NotFound, NotYours
-from bot.handoff.ports import Actor, BaseObserver, Delivery, HandoffObserver, Ticket
+from bot.handoff.ports import (
+    Actor,
+    BaseObserver,
+    Delivery,
+    HandoffObserver,
+    PlanOutcome,
+    Sent,
+    Ticket,
+)
 
 __all__ = [
     "RESUMABLE",

@@ -82,6 +82,42 @@ class Ticket:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What became of an agent's message: sent, or refused with the guard's reasons."""
+
+    sent: bool
+    message_id: int | None
+    reasons: tuple[str, ...] = ()
+    defer_until: datetime | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "sent": self.sent,
+            "message_id": self.message_id,
+            "reasons": list(self.reasons),
+            "defer_until": self.defer_until.isoformat() if self.defer_until else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    """What became of a plan: sent, refused (with reasons), pending_approval, denied."""
+
+    status: str
+    approval_id: int | None = None
+    message_id: int | None = None
+    reasons: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "approval_id": self.approval_id,
+            "message_id": self.message_id,
+            "reasons": list(self.reasons),
+        }
+
+
 class Delivery(Protocol):
     """A channel's immediate sender. ``push`` sends what it can and reports each message
     with ``Engine.delivered`` / ``Engine.delivery_failed``; it must not raise for platform
