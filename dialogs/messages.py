@@ -513,6 +513,12 @@ MESSAGES: Mapping[str, Message] = {
             "person."
         )
     ),
+    "button.expired": Message(
+        N_(
+            "That button belongs to an earlier message, so it no longer works. Please use "
+            "the latest one, or type your answer."
+        )
+    ),
     "error.internal": Message(
         N_(
             "Sorry, something went wrong on my side. A person from our team will pick this up "

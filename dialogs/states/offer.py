@@ -118,8 +118,9 @@ def handle(turn: Turn) -> State:
     # Only plans are picked by position ("2", "the second one"); other buttons by id.
     picked = understand.pick(turn, plan_buttons(count)) if count else None
     picked = picked or turn.button or None
-    if picked is not None and picked.startswith("plan:"):
-        return agree.enter(turn, int(picked.split(":", 1)[1]))
+    index = _plan_index(picked)
+    if index is not None:
+        return agree.enter(turn, index)
     if picked == NONE_FIT.id:
         turn.say("offer.ask_amount")
         return State.NEGOTIATE
@@ -142,6 +143,12 @@ def handle(turn: Turn) -> State:
 
 
 # --- plans on the table ----------------------------------------------------------------
+
+
+def _plan_index(picked: str | None) -> int | None:
+    """The option number of a ``plan:N`` button id, or None."""
+    number = picked.removeprefix("plan:") if picked and picked.startswith("plan:") else ""
+    return int(number) if number.isascii() and number.isdigit() and len(number) <= 2 else None
 
 
 def plan_buttons(count: int) -> tuple[Button, ...]:
