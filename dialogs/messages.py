@@ -408,13 +408,13 @@ MESSAGES: Mapping[str, Message] = {
     "guard.self_harm_after_any": Message(
         N_(
             "If you are in immediate danger, call your local emergency number. A person from "
-            "our team will also check in with you here."
+            "our team will also check in with you here soon."
         )
     ),
     "guard.self_harm_after": Message(
         N_(
             "If you are in immediate danger, call {emergency}. A person from our team will "
-            "also check in with you here."
+            "also check in with you here soon."
         )
     ),
     "guard.deceased": Message(
