@@ -11,6 +11,8 @@ to that chat after it reaches the stand-in; latency is user send -> that message
 
 closed: every user sends its next message once the previous one is answered (or timed
         out): the bot's maximum throughput with ``users`` concurrent conversations.
+        On a shared machine upd/s follows the CPU the bot gets; "cpu ms/upd" (the bot
+        process's CPU time per answer) is the steadier figure for comparing bots.
 open:   messages go out at a fixed ``rate`` whatever happens (turn by turn across users):
         latency at an offered load below saturation.
 
@@ -343,6 +345,7 @@ class Figures:
     rss_end_mb: float
     bot_cpu: float  # share of one core
     harness_cpu: float
+    cpu_ms_per_update: float  # the bot's CPU per answer: holds on a busy machine too
     refused: int
 
 
@@ -398,6 +401,7 @@ async def run_one(bot: str, mode: str, args: argparse.Namespace) -> Figures:
             rss_end_mb=rss_end / mb,
             bot_cpu=cpu_bot / elapsed,
             harness_cpu=cpu_here / elapsed,
+            cpu_ms_per_update=cpu_bot * 1000 / max(len(tracker.latencies), 1),
             refused=sum(api.faults.injected.values()),
         )
 
@@ -407,7 +411,7 @@ def table(results: Sequence[Figures]) -> str:
     header = (
         f"{'bot':<22}{'mode':<10}{'sent':>7}{'answered':>9}{'lost':>6}{'extra':>6}"
         f"{'upd/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'peak MB':>8}{'RSS mid/end':>12}"
-        f"{'bot cpu':>8}{'harness':>8}{'x ceiling':>10}"
+        f"{'bot cpu':>8}{'harness':>8}{'cpu ms/upd':>11}{'x ceiling':>10}"
     )
     lines = [header, "-" * len(header)]
     for f in results:
@@ -417,7 +421,7 @@ def table(results: Sequence[Figures]) -> str:
             f"{f.bot:<22}{f.mode:<10}{f.sent:>7}{f.answered:>9}{f.lost:>6}{f.extra:>6}"
             f"{f.throughput:>8.1f}{f.p50_ms:>8.1f}{f.p99_ms:>8.1f}{f.peak_mb:>8.1f}"
             f"{f'{f.rss_mid_mb:.0f}/{f.rss_end_mb:.0f}' if f.rss_mid_mb else '-':>12}"
-            f"{f.bot_cpu:>7.0%} {f.harness_cpu:>7.0%} {ratio:>9}"
+            f"{f.bot_cpu:>7.0%} {f.harness_cpu:>7.0%} {f.cpu_ms_per_update:>10.2f} {ratio:>9}"
         )
     return "\n".join(lines)
 

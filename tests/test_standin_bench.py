@@ -31,12 +31,13 @@ async def test_harness_counts_answers_and_losses(
     assert figures.peak_mb > 10  # a Python process with python-telegram-bot loaded
     if answered:
         assert 0 < figures.p50_ms <= figures.p99_ms
+        assert figures.cpu_ms_per_update > 0
 
 
 def test_table_states_the_ratio_to_the_ceiling() -> None:
     def row(bot: str, throughput: float) -> Figures:
         return Figures(bot, "closed", 10, 10, 0, 0, throughput, 1.0, 2.0, 50.0, 50.0, 50.0,
-                       0.5, 0.2, 0)  # fmt: skip
+                       0.5, 0.2, 1.0, 0)  # fmt: skip
 
     rows = [row(CEILING, 400.0), row("other", 300.0)]
     lines = table(rows).splitlines()
