@@ -14,13 +14,13 @@ import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from bot.engine import Engine, Inbound, StepResult
+from bot.engine import Inbound, StepResult
 from bot.storage.models import (
     Arrangement,
     AuditEvent,
@@ -36,6 +36,12 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 STEP_BUCKETS: tuple[float, ...] = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 Labels = tuple[tuple[str, str], ...]
+
+
+class InboundHandler(Protocol):
+    """``Engine`` or ``HandoffDesk``: what a channel hands an inbound event to."""
+
+    async def handle(self, inbound: Inbound) -> StepResult: ...
 
 
 @dataclass(frozen=True)
@@ -88,12 +94,12 @@ class Metrics:
     _help: dict[str, str] = field(default_factory=dict)
     _cached: tuple[float, tuple[Family, ...]] | None = None
 
-    async def handle(self, engine: Engine, inbound: Inbound) -> StepResult:
-        """``engine.handle`` timed, for any channel."""
+    async def handle(self, handler: InboundHandler, inbound: Inbound) -> StepResult:
+        """``handler.handle`` timed, for any channel."""
         started = self.clock()
         outcome = "error"
         try:
-            result = await engine.handle(inbound)
+            result = await handler.handle(inbound)
             outcome = "duplicate" if result.duplicate else "handled"
             return result
         finally:

@@ -35,8 +35,21 @@ async def _setup(
 
 
 def _example_path(path: str) -> str:
-    values = {"segment": "us-card-early", "reference": "A-10001", "conversation_id": "1"}
+    values = {
+        "segment": "us-card-early",
+        "reference": "A-10001",
+        "conversation_id": "1",
+        "handoff_id": "1",
+        "approval_id": "1",
+    }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], "/api" + path)
+
+
+_EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
+    "/policies/{segment}": {"limits": {}},
+    "/handoffs/{handoff_id}/messages": {"text": "Hello"},
+    "/handoffs/{handoff_id}/plans": {"option": 0},
+}
 
 
 def _operations() -> list[Any]:
@@ -49,7 +62,7 @@ async def test_every_route_needs_sign_in_and_its_role(
 ) -> None:
     client, bearer = await _setup(storage, aiohttp_client)
     url = _example_path(path)
-    body = {"limits": {}} if method == "PUT" else None
+    body = _EXAMPLE_BODIES.get(path, {}) if method != "GET" else None
     anonymous = await client.request(method, url, json=body)
     assert anonymous.status == 401
     assert (await anonymous.json())["error"] == "sign in first"

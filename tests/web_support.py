@@ -116,3 +116,27 @@ def serve_in_thread(database: Path) -> Iterator[ThreadServer]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
+
+
+# --- headless Chromium (Debian's, never Playwright's download) --------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def screenshot_path(name: str) -> Path | None:
+    """Where to save a README screenshot; None unless PARLEY_SCREENSHOTS=1 asks for them."""
+    import os
+
+    if os.environ.get("PARLEY_SCREENSHOTS") != "1":
+        return None
+    DOCS.mkdir(exist_ok=True)
+    return DOCS / name

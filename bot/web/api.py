@@ -17,7 +17,7 @@ from bot.commands.policy import limits_for
 from bot.offers import DEFAULT_SEGMENT, KEYS, plain
 from bot.offers.money import quantize
 from bot.storage.models import Account, AuditEvent, Conversation, Handoff, Message, Offer
-from bot.web import dashboard, reads
+from bot.web import api_handoffs, dashboard, reads
 from bot.web.auth import Principal, requires
 from bot.web.http import error
 from bot.web.keys import STORAGE
@@ -548,6 +548,9 @@ def openapi_document() -> Schema:
 async def _openapi(request: web.Request, user: Principal) -> web.Response:
     """Behind sign-in like the rest: only the web chat is public."""
     return _json(openapi_document())
+
+
+api.operations.extend(api_handoffs.routes.operations)
 
 
 def setup(app: web.Application) -> None:

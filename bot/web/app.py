@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import traceback
 from pathlib import Path
@@ -15,14 +14,18 @@ from aiohttp.typedefs import Handler
 from bot.commands.base import Storage
 from bot.config import Settings
 from bot.engine import Engine
+from bot.handoff import HandoffDesk
 from bot.metrics import CONTENT_TYPE, Metrics
-from bot.web import api, webchat
+from bot.web import admin, api, webchat
 from bot.web.auth import AUTH, Auth, auth_routes, require_role
-from bot.web.keys import ENGINE, METRICS, SETTINGS, SHUTTING_DOWN, STORAGE
+from bot.web.console import DESK, setup_console
+from bot.web.keys import ENGINE, HANDLER, METRICS, SETTINGS, SHUTTING_DOWN, STORAGE
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
+    "DESK",
     "ENGINE",
+    "HANDLER",
     "METRICS",
     "SETTINGS",
     "SHUTTING_DOWN",
@@ -68,26 +71,17 @@ def create_app(
     app[AUTH] = Auth(uow=storage.uow, key=storage.key)
     app.on_response_prepare.append(_security_headers)
     app.on_shutdown.append(_stop_waiting)
+    desk = HandoffDesk(engine)
+    app[HANDLER] = desk  # channels give inbound events to the desk, not the bare engine
     webchat.setup(app)
+    desk.deliveries[webchat.CHANNEL] = app[webchat.PUSH]
     app.add_routes(auth_routes())
+    setup_console(app, desk)
     api.setup(app)
+    admin.setup(app)
     app.router.add_get("/metrics", _metrics)
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=False)
-    _mount_optional(app, "bot.web.console")
     return app
-
-
-def _mount_optional(app: web.Application, module: str) -> None:
-    """Mount a part built separately (it offers ``setup(app)``) when it is installed."""
-    try:
-        part = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return
-        raise
-    setup = getattr(part, "setup", None)
-    if callable(setup):
-        setup(app)
 
 
 async def _stop_waiting(app: web.Application) -> None:

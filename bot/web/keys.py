@@ -13,11 +13,13 @@ from aiohttp import web
 from bot.commands.base import Storage
 from bot.config import Settings
 from bot.engine import Engine
-from bot.metrics import Metrics
+from bot.metrics import InboundHandler, Metrics
 
 SETTINGS = web.AppKey("parley.settings", Settings)
 STORAGE = web.AppKey("parley.storage", Storage)
 ENGINE = web.AppKey("parley.engine", Engine)
 METRICS = web.AppKey("parley.metrics", Metrics)
+# What channels give inbound events to: the handoff desk (engine step plus handoff follow-up).
+HANDLER = web.AppKey[InboundHandler]("parley.handler")
 # Set when the server begins to shut down, so long polls return at once.
 SHUTTING_DOWN = web.AppKey("parley.shutting_down", asyncio.Event)

@@ -86,6 +86,9 @@ class Operation:
     response: Schema = field(default_factory=dict)
     status: int = 200
     errors: Mapping[int, str] = field(default_factory=dict)
+    # Other statuses that answer with a body of their own: status -> (description, schema).
+    alternatives: Mapping[int, tuple[str, Schema]] = field(default_factory=dict)
+    body_required: bool = True
 
 
 @dataclass
@@ -108,6 +111,8 @@ class Api:
         body: Schema | None = None,
         status: int = 200,
         errors: Mapping[int, str] | None = None,
+        alternatives: Mapping[int, tuple[str, Schema]] | None = None,
+        body_required: bool = True,
     ) -> Callable[[ApiHandler], ApiHandler]:
         def register(handler: ApiHandler) -> ApiHandler:
             self.operations.append(
@@ -124,6 +129,8 @@ class Api:
                     response,
                     status,
                     dict(errors or {}),
+                    dict(alternatives or {}),
+                    body_required,
                 )
             )
             return handler
@@ -180,11 +187,18 @@ def _operation(op: Operation) -> Schema:
             "content": {"application/json": {"schema": op.response}},
         }
     }
+    for status, (description, schema) in op.alternatives.items():
+        responses[str(status)] = {
+            "description": description,
+            "content": {"application/json": {"schema": schema}},
+        }
     errors = {**_STANDARD_ERRORS, **op.errors}
     if op.body is not None:
         errors.setdefault(413, "The body is larger than 16 KB.")
         errors.setdefault(415, "The body is not application/json.")
     for status, description in sorted(errors.items()):
+        if str(status) in responses:
+            continue
         responses[str(status)] = {
             "description": description,
             "content": {"application/json": {"schema": ERROR}},
@@ -209,7 +223,7 @@ def _operation(op: Operation) -> Schema:
         ]
     if op.body is not None:
         out["requestBody"] = {
-            "required": True,
+            "required": op.body_required,
             "content": {"application/json": {"schema": op.body}},
         }
     return out
@@ -219,7 +233,10 @@ def _bind(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResponse
     async def run(request: web.Request, user: Principal) -> web.StreamResponse:
         args = {p.name: p.parse(request) for p in op.params}
         if op.body is not None:
-            body = await read_json_body(request)
+            if not op.body_required and not request.body_exists:
+                body: dict[str, Any] = {}
+            else:
+                body = await read_json_body(request)
             check(op.body, body, "body")
             args["body"] = body
         return await op.handler(request, user, args)

@@ -287,4 +287,65 @@ SCHEMAS: dict[str, Schema] = {
             "conversations": {"type": "array", "items": ref("Conversation")},
         }
     ),
+    "Ticket": _object(
+        {
+            "id": _INT,
+            "conversation_id": _INT,
+            "channel": _STRING,
+            "reference": _nullable(_STRING),
+            "reason": _STRING,
+            "priority": _INT,
+            "status": {"type": "string", "enum": ["queued", "claimed", "returned", "closed"]},
+            "agent": _nullable(_STRING),
+            "created_at": TIME,
+            "waited_seconds": _INT,
+            "target_seconds": _INT,
+            "overdue": {"type": "boolean"},
+            "callback_at": _nullable(TIME),
+            "notified_at": _nullable(TIME),
+            "state": _STRING,
+            "language": _STRING,
+            "tone": _STRING,
+        }
+    ),
+    "Queue": _object({"items": {"type": "array", "items": ref("Ticket")}, "now": TIME}),
+    "Sent": _object(
+        {
+            "sent": {"type": "boolean"},
+            "message_id": _nullable(_INT),
+            "reasons": {"type": "array", "items": _STRING},
+            "defer_until": _nullable(TIME),
+        }
+    ),
+    "PlanOutcome": _object(
+        {
+            "status": {
+                "type": "string",
+                "enum": ["sent", "refused", "pending_approval", "denied"],
+            },
+            "approval_id": _nullable(_INT),
+            "message_id": _nullable(_INT),
+            "reasons": {"type": "array", "items": _STRING},
+        }
+    ),
+    "Reached": _object({"state": _STRING}),
+    "Approvals": _object(
+        {
+            "items": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": _INT,
+                        "handoff_id": _INT,
+                        "reference": _nullable(_STRING),
+                        "requested_by": _nullable(_STRING),
+                        "plan": {"type": "object"},
+                        "breaches": {"type": "array", "items": _STRING},
+                        "note": _STRING,
+                        "created_at": TIME,
+                    }
+                ),
+            }
+        }
+    ),
 }

@@ -17,8 +17,8 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from typing import Any
 
@@ -28,7 +28,7 @@ from bot.channels.inbound import classify
 from bot.engine import Engine, Inbound, Outgoing, StepResult
 from bot.storage.models import Conversation, Message
 from bot.web.http import error, read_json_body
-from bot.web.keys import ENGINE, METRICS, SHUTTING_DOWN, STORAGE
+from bot.web.keys import ENGINE, HANDLER, METRICS, SHUTTING_DOWN, STORAGE
 from bot.web.ratelimit import RateLimiter
 from bot.web.reads import SHOWN_STATUSES, outbound_after
 from dialogs.model import EventKind
@@ -38,7 +38,7 @@ COOKIE = "parley_chat"
 COOKIE_MAX_AGE = 90 * 24 * 3600
 MAX_TEXT = 4096  # characters of typed text
 POLL_SECONDS = 25
-POLL_EVERY = 1.0
+POLL_EVERY = 2.0  # a look at the database, for messages written by another process
 _CHAT_ID = re.compile(r"w[A-Za-z0-9_-]{24}")
 _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,36}")
 _BUTTON = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -54,10 +54,52 @@ SESSION_LIMIT = web.AppKey("parley.webchat.session_limit", RateLimiter)
 ADDRESS_LIMIT = web.AppKey("parley.webchat.address_limit", RateLimiter)
 
 
+@dataclass
+class WebPush:
+    """The web channel's delivery hook (``HandoffDesk.deliveries["web"]``).
+
+    A page fetches its messages itself, so pushing only wakes that chat's waiting poll;
+    what was pushed stays pending until the page has it.
+    """
+
+    _waiting: dict[str, set[asyncio.Event]] = field(default_factory=dict)
+
+    async def push(self, messages: Sequence[Outgoing]) -> None:
+        for message in messages:
+            for event in self._waiting.get(message.chat_id, ()):
+                event.set()
+
+    def wake_all(self) -> None:
+        for events in self._waiting.values():
+            for event in events:
+                event.set()
+
+    @contextlib.contextmanager
+    def waiting(self, chat_id: str) -> Iterator[asyncio.Event]:
+        event = asyncio.Event()
+        self._waiting.setdefault(chat_id, set()).add(event)
+        try:
+            yield event
+        finally:
+            events = self._waiting.get(chat_id, set())
+            events.discard(event)
+            if not events:
+                self._waiting.pop(chat_id, None)
+
+
+PUSH = web.AppKey("parley.webchat.push", WebPush)
+
+
 def setup(app: web.Application) -> None:
     app[SESSION_LIMIT] = RateLimiter(capacity=20, per_second=0.5)
     app[ADDRESS_LIMIT] = RateLimiter(capacity=120, per_second=3)
+    app[PUSH] = WebPush()
+    app.on_shutdown.append(_wake_polls)
     app.add_routes(routes)
+
+
+async def _wake_polls(app: web.Application) -> None:
+    app[PUSH].wake_all()
 
 
 # --- the signed session cookie ---------------------------------------------------------
@@ -274,7 +316,7 @@ async def send(request: web.Request) -> web.Response:
     inbound = parse_event(body, chat_id, client_language(request))
     _limit(request, chat_id)
     engine = request.app[ENGINE]
-    result: StepResult = await request.app[METRICS].handle(engine, inbound)
+    result: StepResult = await request.app[METRICS].handle(request.app[HANDLER], inbound)
     messages = [_shown_outgoing(m) for m in result.messages]
     await _mark_sent(engine, messages)
     conversation = await _conversation(request, chat_id)
@@ -328,18 +370,20 @@ async def _wait_for_messages(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     conversation_id: int | None = None
-    while True:
-        if conversation_id is None:
-            conversation = await _conversation(request, chat_id)
-            conversation_id = conversation.id if conversation else None
-        if conversation_id is not None:
-            found = await outbound_after(storage.factory, conversation_id, after)
-            if found:
-                items = [_shown_out(m) for m in found]
-                await _mark_sent(request.app[ENGINE], items)
-                return items
-        remaining = deadline - loop.time()
-        if remaining <= 0 or stopping.is_set():
-            return []
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stopping.wait(), min(POLL_EVERY, remaining))
+    with request.app[PUSH].waiting(chat_id) as pushed:
+        while True:
+            pushed.clear()
+            if conversation_id is None:
+                conversation = await _conversation(request, chat_id)
+                conversation_id = conversation.id if conversation else None
+            if conversation_id is not None:
+                found = await outbound_after(storage.factory, conversation_id, after)
+                if found:
+                    items = [_shown_out(m) for m in found]
+                    await _mark_sent(request.app[ENGINE], items)
+                    return items
+            remaining = deadline - loop.time()
+            if remaining <= 0 or stopping.is_set():
+                return []
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(pushed.wait(), min(POLL_EVERY, remaining))
