@@ -119,11 +119,12 @@
       ["Offered", data.offers.conversations], ["Arrangements", data.arrangements.count],
     ]);
     const reasons = Object.entries(data.handoffs.by_reason).sort((a, b) => b[1] - a[1]);
-    drawBars($("chart-handoffs"), reasons.length ? reasons : [["none", 0]]);
+    if (reasons.length) drawBars($("chart-handoffs"), reasons);
+    else $("chart-handoffs").replaceChildren(el("p", { class: "empty" }, "No handoffs in this period."));
   };
 
   function drawDays(box, days) {
-    const w = 560, h = 200, left = 30, bottom = 22, top = 8;
+    const w = 560, h = 220, left = 34, bottom = 26, top = 14;
     const max = Math.max(1, ...days.map((d) => Math.max(d.conversations, d.arrangements)));
     const step = (w - left) / Math.max(1, days.length);
     const bar = Math.max(1, step / 2 - 1);
@@ -131,7 +132,7 @@
     const chart = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img",
       "aria-label": "Conversations and arrangements per day" });
     chart.append(svg("line", { class: "axis", x1: left, y1: h - bottom, x2: w, y2: h - bottom }));
-    chart.append(svg("text", { x: 0, y: top + 8 }, String(max)));
+    chart.append(svg("text", { x: 0, y: top + 4 }, String(max)));
     chart.append(svg("text", { x: 0, y: h - bottom }, "0"));
     days.forEach((d, i) => {
       const x = left + i * step;
@@ -152,19 +153,19 @@
   }
 
   function drawBars(box, rows) {
-    const w = 560, row = 26, labelWidth = 150;
+    const w = 560, row = 30, labelWidth = 190;
     const h = rows.length * row + 4;
     const max = Math.max(1, ...rows.map((r) => r[1]));
     const chart = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img" });
     rows.forEach(([label, value], i) => {
       const y = i * row + 4;
       const width = ((w - labelWidth - 50) * value) / max;
-      chart.append(svg("text", { x: 0, y: y + 14 }, label.replaceAll("_", " ")));
+      chart.append(svg("text", { x: 0, y: y + 16 }, label.replaceAll("_", " ")));
       const rect = svg("rect", { class: "a", x: labelWidth, y, width: Math.max(value ? 2 : 0, width),
         height: row - 8, rx: 3 });
       rect.append(svg("title", {}, `${label}: ${value}`));
       chart.append(rect);
-      chart.append(svg("text", { x: labelWidth + width + 6, y: y + 14 }, String(value)));
+      chart.append(svg("text", { x: labelWidth + width + 6, y: y + 16 }, String(value)));
     });
     box.replaceChildren(chart);
   }
