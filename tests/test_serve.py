@@ -89,10 +89,21 @@ async def test_serve_demo_twice_on_a_fresh_machine(tmp_path: Path) -> None:
             bearer = {"Authorization": f"Bearer {first['admin'][1]}"}
             async with http.get(url + "/metrics", headers=bearer) as metrics:
                 assert 'parley_messages_in_total{channel="web"} 1' in await metrics.text()
+            # A page waiting for messages must not hold the stop up.
+            waiting = asyncio.ensure_future(http.get(url + "/chat/poll?after=1000&wait=25"))
+            await asyncio.sleep(0.5)
+            started = asyncio.get_running_loop().time()
+            code, rest = await _stop(process)
+            stopped_in = asyncio.get_running_loop().time() - started
+            polled = await waiting
+            assert polled.status == 200
+            assert (await polled.json())["messages"] == []
     finally:
-        code, rest = await _stop(process)
+        if process.returncode is None:
+            code, rest = await _stop(process)
     assert code == 0, rest
     assert "Stopping" in rest
+    assert stopped_in < 5
 
     process, banner = await _start(database, port)
     code, _ = await _stop(process)

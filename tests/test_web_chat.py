@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from bot.commands.base import Storage
 from bot.storage.models import Arrangement, Message
 from bot.web.app import CONTENT_SECURITY_POLICY
 from bot.web.webchat import COOKIE, read_chat_id, sign_chat_id
-from tests.web_support import PLAN_STEPS, WebDebtor, web_app
+from tests.web_support import PLAN_STEPS, WebDebtor, token, web_app
 
 Client = Callable[..., Any]
 
@@ -254,3 +255,34 @@ async def test_poll_parameters_are_checked(
     await client.get("/")
     response = await client.get(f"/chat/poll?{query}")
     assert response.status == status
+
+
+async def test_an_agents_reply_wakes_the_waiting_page_at_once(
+    storage: Storage, aiohttp_client: Client
+) -> None:
+    client = await _client(storage, aiohttp_client)
+    agent = {"Authorization": f"Bearer {await token(storage, 'bob', 'agent')}"}
+    debtor = WebDebtor(client)
+    await debtor.send(start="A-20001")
+    for step in PLAN_STEPS[:2]:
+        await debtor.send(**step)
+    handed = await debtor.send(text="/human")
+    assert handed["mode"] == "agent"
+    seen = max(m["id"] for m in handed["messages"])
+    handoff_id = (await (await client.get("/api/handoffs", headers=agent)).json())["items"][0][
+        "id"
+    ]
+    assert (await client.post(f"/api/handoffs/{handoff_id}/claim", headers=agent)).status == 200
+
+    waiting = asyncio.ensure_future(client.get(f"/chat/poll?after={seen}&wait=20"))
+    await asyncio.sleep(0.3)  # the page is waiting
+    started = asyncio.get_running_loop().time()
+    reply = await client.post(
+        f"/api/handoffs/{handoff_id}/messages", json={"text": "Hi, I'm Bob."}, headers=agent
+    )
+    assert reply.status == 200
+    polled = await (await waiting).json()
+    elapsed = asyncio.get_running_loop().time() - started
+    assert [(m["from"], m["text"]) for m in polled["messages"]] == [("agent", "Hi, I'm Bob.")]
+    assert polled["mode"] == "agent"
+    assert elapsed < 1.0  # woken by the desk's push, not by the 2-second look
