@@ -1,7 +1,14 @@
 """The inbound guard measured on the labelled corpus (tests/guard_corpus/*.tsv).
 
 `pytest -s tests/test_guard_corpus.py` (or `-rP`) prints precision and recall per category.
-The bars apply to the whole labelled set, the held-out files included.
+
+The bars apply to the development set: every file except a held-out batch. A batch whose
+header has the line `# status: held-out` was written without looking at the detector's
+output and has not been tuned on; it is measured and printed, never asserted on (a bar on
+it would make it training data). Once the lexicons are tuned on a batch, its status line
+goes and its after-tuning figures join its header.
+
+Files are `<lang>.tsv` or `holdout<N>_<lang>.tsv`; lines are `label<TAB>text`.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ MUST_RECALL = (
 )
 MIN_RECALL = 0.95
 MAX_ORDINARY_TRIGGERED = 0.03
+HELD_OUT = "# status: held-out"
 
 
 @dataclass(frozen=True)
@@ -32,17 +40,25 @@ class Example:
     lang: str
     label: Category
     text: str
+    held_out: bool
+
+
+def language_of(path: Path) -> str:
+    """`en.tsv` -> "en", `holdout3_zh_CN.tsv` -> "zh_CN"."""
+    return path.stem.split("_", 1)[1] if path.stem.startswith("holdout") else path.stem
 
 
 def load_corpus() -> list[Example]:
     examples = []
     for path in sorted(CORPUS.glob("*.tsv")):
-        lang = path.stem.split("_", 1)[1] if path.stem.startswith("holdout") else path.stem
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        held_out = HELD_OUT in (line.strip() for line in lines)
+        for number, line in enumerate(lines, 1):
             if not line.strip() or line.startswith("#"):
                 continue
             label, _, text = line.partition("\t")
-            examples.append(Example(f"{path.name}:{number}", lang, Category(label), text))
+            source = f"{path.name}:{number}"
+            examples.append(Example(source, language_of(path), Category(label), text, held_out))
     return examples
 
 
@@ -89,7 +105,7 @@ def score(examples: list[Example]) -> Scores:
 
 @pytest.fixture(scope="module")
 def scores() -> Scores:
-    return score(load_corpus())
+    return score([ex for ex in load_corpus() if not ex.held_out])
 
 
 def test_scores_table(scores: Scores) -> None:
@@ -99,8 +115,22 @@ def test_scores_table(scores: Scores) -> None:
     assert all(f"\n{c.value} " in table for c in Category)
 
 
+def test_held_out_batches_are_reported_not_asserted() -> None:
+    """Prints each held-out batch's figures; its recall is deliberately not a bar."""
+    held_out = [ex for ex in load_corpus() if ex.held_out]
+    if not held_out:
+        pytest.skip("no held-out batch: write one before the next tuning round")
+    for name in sorted({ex.source.split(":")[0] for ex in held_out}):
+        batch = [ex for ex in held_out if ex.source.startswith(f"{name}:")]
+        print(f"\nheld out, not tuned on: {name}\n" + score(batch).table())
+    support = Counter(ex.label for ex in held_out)
+    small = {c.value: support[c] for c in MUST_RECALL if support[c] < 20}
+    assert not small, f"a held-out batch needs >= 20 examples of each; has {small}"
+    assert support[Category.NONE] >= 40
+
+
 def test_corpus_is_large_and_covers_every_category_in_both_languages() -> None:
-    examples = load_corpus()
+    examples = [ex for ex in load_corpus() if not ex.held_out]
     assert len(examples) >= 400
     assert sum(ex.label is Category.NONE for ex in examples) >= 150
     for lang in ("en", "zh_CN"):

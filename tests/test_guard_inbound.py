@@ -273,3 +273,87 @@ def test_a_malformed_lexicon_is_refused_with_its_file(
     (locales / "en" / "guard" / "inbound.toml").write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         InboundGuard.from_locales(locales)
+
+
+# -- paraphrase, word order and idiom ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # despair said in other words reaches a person; the same words about money do not
+        ("I don't see any way out, not anymore", C.SELF_HARM),
+        ("honestly I feel like such a burden, I don't want to be here anymore", C.SELF_HARM),
+        ("what is the point in getting up", C.SELF_HARM),
+        ("what's the point of the reminder, I already set up the plan", C.NONE),
+        ("i'm so done with the paperwork lol, what's next", C.NONE),
+        # laughter marks an idiom, never a plain statement
+        ("im dead 😂", C.NONE),
+        ("i'm dying 🤣 the app logged me out again", C.NONE),
+        ("i want to die 😂", C.SELF_HARM),
+        ("kms 😂", C.SELF_HARM),
+        # the amount is wrong, in any order
+        ("the interest you've added is totally wrong", C.DISPUTE),
+        ("wrong figures on the statement", C.DISPUTE),
+        ("these fees don't add up", C.DISPUTE),
+        ("I typed the wrong amount, sorry", C.NONE),
+        ("利息和合同上写的不一样", C.DISPUTE),
+        ("我想早点还清", C.NONE),
+        # where and when to reach someone is not a request to stop
+        ("please don't text me after 9pm", C.NONE),
+        ("i need the calls to stop", C.CEASE_CONTACT),
+        ("晚上九点以后别打电话", C.NONE),
+    ],
+)
+def test_paraphrases_idioms_and_word_order(text: str, expected: Category) -> None:
+    assert detect(text).category is expected
+
+
+def _guard_with(tmp_path: Path, inbound: str) -> InboundGuard:
+    locales = _copy_locales(tmp_path)
+    (locales / "en" / "guard" / "inbound.toml").write_text(inbound, encoding="utf-8")
+    return InboundGuard.from_locales(locales)
+
+
+_TOGETHER = """
+[dispute]
+[[dispute.together]]
+within = 30
+groups = [["(amount|balance)"], ["(wrong|incorrect)"]]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "evidence"),
+    [
+        ("the amount is wrong", C.DISPUTE, ("amount + wrong",)),
+        ("wrong amount", C.DISPUTE, ("wrong + amount",)),
+        ("incorrect!! the balance", C.DISPUTE, ("incorrect + balance",)),
+        ("the amount I was told by your colleague last week is wrong", C.NONE, ()),
+        ("the amount is not wrong", C.NONE, ()),  # the rule is negatable
+        ("the amount", C.NONE, ()),
+        ("wrong", C.NONE, ()),
+    ],
+)
+def test_together_rules_ignore_order_but_not_distance(
+    tmp_path: Path, text: str, expected: Category, evidence: tuple[str, ...]
+) -> None:
+    detection = _guard_with(tmp_path, _TOGETHER).detect(text, "en")
+    assert detection.category is expected
+    assert detection.evidence == evidence
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[dispute]\ntogether = "x"\n', "array of tables"),
+        ('[dispute]\n[[dispute.together]]\ngroups = [["a"]]\n', "at least two groups"),
+        ('[dispute]\n[[dispute.together]]\ngroups = [["a"], []]\n', "list of strings"),
+        ('[dispute]\n[[dispute.together]]\ngroups = [["a"], ["b"]]\nwithin = 0\n', "positive"),
+        ('[dispute]\n[[dispute.together]]\ngroups = [["a"], ["b"]]\nnear = 3\n', "only"),
+        ('[dispute]\n[[dispute.together]]\ngroups = [["a"], ["(b|)"]]\n', "matches nothing"),
+    ],
+)
+def test_a_malformed_together_rule_is_refused(tmp_path: Path, content: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _guard_with(tmp_path, content)

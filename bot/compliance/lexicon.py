@@ -1,7 +1,7 @@
 """Lexicons: per-language data files under `locales/<lang>/guard/`.
 
     language.toml   spelling, typos and negation of the language (bot.compliance.language)
-    inbound.toml    one table per inbound category: match, except, negatable
+    inbound.toml    one table per inbound category: match, except, negatable, together
     outbound.toml   [banned.<rule>] and [notice.<rule>] phrase lists, [deadline] forms
 
 Adding a language adds these three files; no code changes.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,28 +28,75 @@ DEFAULT_LOCALES = Path(__file__).resolve().parents[2] / "locales"
 _TRIM = " " + CLAUSE_MARKS
 
 
+Hit = tuple[int, int, str]  # start, end, phrase
+
+
+@dataclass(frozen=True)
+class Together:
+    """Phrases that show a category only in company: one from each group, in any order,
+    the whole set within `within` characters ("the amount you sent me is completely
+    wrong", "wrong amount"). Word order and the words between are free."""
+
+    groups: tuple[re.Pattern[str], ...]
+    within: int
+
+    def find(self, hits: Callable[[re.Pattern[str]], list[Hit]]) -> str | None:
+        """The first set of non-overlapping hits, one per group, close enough; joined."""
+        found: list[tuple[int, int, int, str]] = []
+        for index, group in enumerate(self.groups):
+            group_hits = hits(group)
+            if not group_hits:
+                return None  # groups are scanned one by one: a missing one ends the search
+            found += [(start, end, index, phrase) for start, end, phrase in group_hits]
+        found.sort()
+        for first, (window_start, *_rest) in enumerate(found):
+            chosen: dict[int, tuple[int, int, str]] = {}
+            for start, end, index, phrase in found[first:]:
+                if end - window_start > self.within:
+                    break
+                if index in chosen or any(s < end and start < e for s, e, _ in chosen.values()):
+                    continue
+                chosen[index] = (start, end, phrase)
+                if len(chosen) == len(self.groups):
+                    return " + ".join(p for _, _, p in sorted(chosen.values()))
+        return None
+
+
 @dataclass(frozen=True)
 class PhraseRule:
-    """A list of patterns, the near misses that cancel them, and whether negation does."""
+    """A list of patterns, the near misses that cancel them, whether negation does, and
+    sets of phrases that count only together."""
 
     name: str
     match: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
     negatable: bool
+    together: tuple[Together, ...] = ()
 
     def evidence(self, text: str, language: Language) -> tuple[str, ...]:
         """The phrases of `text` (canonical form) this rule finds, in order."""
-        if self.match is None:
-            return ()
-        spans = [m.span() for m in self.exclude.finditer(text)] if self.exclude else []
-        found: list[str] = []
-        for hit in self.match.finditer(text):
-            start, end = hit.span()
-            if start == end or any(s < end and start < e for s, e in spans):
-                continue
-            if self.negatable and language.negated(text, start):
-                continue
-            if (phrase := hit.group().strip(_TRIM)) and phrase not in found:
+        spans: list[tuple[int, int]] | None = None  # the near misses, read on first need
+
+        def hits(pattern: re.Pattern[str]) -> list[Hit]:
+            nonlocal spans
+            kept: list[Hit] = []
+            for hit in pattern.finditer(text):
+                start, end = hit.span()
+                if start == end:
+                    continue
+                if spans is None:
+                    spans = [m.span() for m in self.exclude.finditer(text)] if self.exclude else []
+                if any(s < end and start < e for s, e in spans):
+                    continue
+                if self.negatable and language.negated(text, start):
+                    continue
+                if phrase := hit.group().strip(_TRIM):
+                    kept.append((start, end, phrase))
+            return kept
+
+        found = list(dict.fromkeys(p for _, _, p in hits(self.match))) if self.match else []
+        for combination in self.together:
+            if (phrase := combination.find(hits)) is not None and phrase not in found:
                 found.append(phrase)
         return tuple(found)
 
@@ -93,20 +140,51 @@ def _strings(table: Mapping[str, Any], key: str, where: str) -> list[str]:
     return value
 
 
+def _together(
+    table: Any, language: Language, where: str, respell: Callable[[str], str]
+) -> Together:
+    if not isinstance(table, Mapping) or set(table) - {"groups", "within"}:
+        raise ValueError(f"{where}: each [[together]] has only 'groups' and 'within'")
+    groups = table.get("groups")
+    if not isinstance(groups, list) or len(groups) < 2:
+        raise ValueError(f"{where}: 'together' needs at least two groups")
+    compiled = []
+    for group in groups:
+        if not isinstance(group, list) or not group or not all(isinstance(g, str) for g in group):
+            raise ValueError(f"{where}: each 'together' group must be a list of strings")
+        regex = compile_patterns(
+            [respell(p) for p in group], gap=language.gap, spaced=language.spaced
+        )
+        if regex is None:  # unreachable: the group was checked not to be empty
+            raise ValueError(f"{where}: empty 'together' group")
+        compiled.append(regex)
+    within = table.get("within", 80)
+    if not isinstance(within, int) or within <= 0:
+        raise ValueError(f"{where}: 'within' must be a positive number of characters")
+    return Together(groups=tuple(compiled), within=within)
+
+
 def _rule(name: str, table: Mapping[str, Any], language: Language, where: str) -> PhraseRule:
-    unknown = set(table) - {"match", "except", "negatable"}
+    unknown = set(table) - {"match", "except", "negatable", "together"}
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)} in [{name}]")
 
+    def respell(pattern: str) -> str:
+        return language.respell(normalise_pattern(pattern))
+
     def patterns(key: str) -> re.Pattern[str] | None:
-        respelled = [language.respell(normalise_pattern(p)) for p in _strings(table, key, where)]
+        respelled = [respell(p) for p in _strings(table, key, where)]
         return compile_patterns(respelled, gap=language.gap, spaced=language.spaced)
 
+    together = table.get("together", [])
+    if not isinstance(together, list):
+        raise ValueError(f"{where}: [[{name}.together]] must be an array of tables")
     return PhraseRule(
         name=name,
         match=patterns("match"),
         exclude=patterns("except"),
         negatable=bool(table.get("negatable", True)),
+        together=tuple(_together(t, language, f"{where} [{name}]", respell) for t in together),
     )
 
 

@@ -6,6 +6,8 @@
     ~                           up to `gap` other words (characters, in unspaced scripts)
     ^  $                        the start / end of the message, punctuation around ignored
 
+A pattern that could match the empty string is refused when compiled.
+
 Words are matched whole: "stop" does not match inside "stopped". In unspaced scripts
 (Chinese) spaces in a pattern are only for the reader and characters match anywhere, but
 Latin words inside them are still matched whole ("sb" is not found in "sbc").
@@ -52,6 +54,9 @@ def _word(atom: str) -> str:
 
 
 class _Parser:
+    """Recursive descent over the pattern's pieces. Every method returns the regex source
+    and whether it can match the empty string (so no pattern is compiled twice to check)."""
+
     def __init__(self, pattern: str, gap: int, spaced: bool) -> None:
         self.pattern = pattern
         self.pieces = _PIECES.findall(pattern)
@@ -59,42 +64,48 @@ class _Parser:
         self.gap = gap
         self.spaced = spaced
 
-    def parse(self) -> str:
-        regex = self._alternatives()
+    def parse(self) -> tuple[str, bool]:
+        regex, empty = self._alternatives()
         if self.pos != len(self.pieces):
             raise PatternError(f"unbalanced ')' in pattern: {self.pattern!r}")
-        return regex
+        return regex, empty
 
-    def _alternatives(self) -> str:
+    def _alternatives(self) -> tuple[str, bool]:
         options = [self._sequence()]
         while self._peek() == "|":
             self.pos += 1
             options.append(self._sequence())
-        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+        empty = any(e for _, e in options)
+        if len(options) == 1:
+            return options[0][0], empty
+        return "(?:" + "|".join(r for r, _ in options) + ")", empty
 
-    def _sequence(self) -> str:
+    def _sequence(self) -> tuple[str, bool]:
         parts: list[str] = []
+        empty = True
         while (piece := self._peek()) is not None and piece not in "|)":
             self.pos += 1
             if piece == "(":
-                parts.append(self._alternatives())
+                regex, can_be_empty = self._alternatives()
                 if self._peek() != ")":
                     raise PatternError(f"missing ')' in pattern: {self.pattern!r}")
                 self.pos += 1
             else:
-                parts.append(self._atom(piece))
-        return r"\s*".join(parts)
+                regex, can_be_empty = self._atom(piece)
+            parts.append(regex)
+            empty = empty and can_be_empty
+        return r"\s*".join(parts), empty
 
-    def _atom(self, piece: str) -> str:
+    def _atom(self, piece: str) -> tuple[str, bool]:
         if piece == "^":
-            return rf"^[\s{_MARKS}]*"
+            return rf"^[\s{_MARKS}]*", True
         if piece == "$":
-            return rf"[\s{_MARKS}]*$"
+            return rf"[\s{_MARKS}]*$", True
         if piece == "~":
             if self.spaced:
-                return rf"(?:[^\s{_MARKS}]+\s+){{0,{self.gap}}}"
-            return rf"[^{_MARKS}]{{0,{self.gap}}}"
-        return _word(piece)
+                return rf"(?:[^\s{_MARKS}]+\s+){{0,{self.gap}}}", True
+            return rf"[^{_MARKS}]{{0,{self.gap}}}", True
+        return _word(piece), False
 
     def _peek(self) -> str | None:
         return self.pieces[self.pos] if self.pos < len(self.pieces) else None
@@ -104,8 +115,8 @@ def compile_pattern(pattern: str, *, gap: int = 3, spaced: bool = True) -> str:
     """The regular expression (source) for one lexicon pattern."""
     if not pattern.strip():
         raise PatternError("empty pattern")
-    regex = _Parser(pattern, gap, spaced).parse()
-    if re.fullmatch(regex, ""):
+    regex, empty = _Parser(pattern, gap, spaced).parse()
+    if empty:
         raise PatternError(f"pattern matches nothing at all: {pattern!r}")
     return regex
 

@@ -35,9 +35,16 @@ def clip(text: str) -> str:
     return f"{text[:half]}\n{text[-half:]}"
 
 
+# Laughing faces read as the word "lol": "im dead 😂" is a joke, and lexicons can say so.
+# (Only idioms are cancelled by it; "kms 😂" still reads "kill myself".)
+_LAUGHS = frozenset("\U0001f602\U0001f923\U0001f606\U0001f639\U0001f605")
+
+
 def _char(ch: str) -> str:
     if ch in "\n\r\u2028\u2029":
         return "."
+    if ch in _LAUGHS:
+        return " lol "
     category = unicodedata.category(ch)
     if category in ("Cf", "Me") or _STRAY_MARK.match(ch):
         return ""  # zero-width and bidi marks, variation selectors, keycaps, zalgo
