@@ -196,7 +196,7 @@ class Engine:
         engine_data = dict(conversation.context.get(ENGINE_KEY, {}))
         dialog_data = {k: v for k, v in conversation.context.items() if k != ENGINE_KEY}
         snapshot = Snapshot(State(conversation.state), dialog_data, conversation.tone)
-        if _stale(inbound, engine_data):
+        if _stale(inbound, snapshot.state, engine_data):
             # A button of an older message: the flow has moved on, so it does nothing.
             outcome = Outcome(
                 snapshot.state, snapshot.data, (Reply(EXPIRED_KEY),), tone=snapshot.tone
@@ -466,9 +466,11 @@ def account_view(account: Account) -> AccountView:
     )
 
 
-def _stale(inbound: Inbound, engine_data: Mapping[str, Any]) -> bool:
+def _stale(inbound: Inbound, state: State, engine_data: Mapping[str, Any]) -> bool:
     if inbound.kind is not EventKind.BUTTON or inbound.button_message is None:
         return False
+    if state in (State.STOPPED, State.HANDOFF):
+        return False  # the dialog keeps these silent, old buttons included
     return bool(inbound.button_message != engine_data.get("buttons_message"))
 
 

@@ -61,22 +61,21 @@ async def start_telegram(
         path = urlsplit(settings.webhook_url).path or "/"
         app.router.add_post(path, channel.webhook_handler(secret))
         await api.set_webhook(settings.webhook_url, secret)
+    else:
+        await api.delete_webhook()
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(channel.sweep(stop))]
+    if settings.telegram_mode == "polling":
+        tasks.append(asyncio.create_task(channel.poll(stop)))
 
-        async def stop_webhook() -> None:
+    async def stop_channel() -> None:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        try:
+            await asyncio.gather(*tasks, return_exceptions=True)
             await channel.close()
+        finally:
             await api.close()
 
-        return stop_webhook
-
-    await api.delete_webhook()
-    stop = asyncio.Event()
-    poller = asyncio.create_task(channel.poll(stop))
-
-    async def stop_polling() -> None:
-        stop.set()
-        poller.cancel()
-        await asyncio.gather(poller, return_exceptions=True)
-        await channel.close()
-        await api.close()
-
-    return stop_polling
+    return stop_channel

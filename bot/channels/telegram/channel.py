@@ -53,6 +53,16 @@ class TelegramChannel:
             self.outbox.put(message)
         return len(pending)
 
+    async def sweep(self, stop: asyncio.Event, every: float = 5.0) -> None:
+        """Pick up messages stored by other writers (agents, reminders) and due retries."""
+        while not stop.is_set():
+            await _wait(stop, every)
+            try:
+                for message in await self.engine.pending(CHANNEL, datetime.now(UTC)):
+                    self.outbox.put(message)
+            except Exception:
+                log.exception("outbox sweep failed; trying again")
+
     async def poll(self, stop: asyncio.Event) -> None:
         offset: int | None = None
         while not stop.is_set():
