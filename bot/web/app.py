@@ -19,7 +19,15 @@ from bot.metrics import CONTENT_TYPE, Metrics
 from bot.web import admin, api, webchat
 from bot.web.auth import AUTH, Auth, auth_routes, require_role
 from bot.web.console import DESK, setup_console
-from bot.web.keys import ENGINE, HANDLER, METRICS, SETTINGS, SHUTTING_DOWN, STORAGE
+from bot.web.keys import (
+    ENGINE,
+    HANDLER,
+    METRICS,
+    SETTINGS,
+    SHUTTING_DOWN,
+    STEP_SLOTS,
+    STORAGE,
+)
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -29,12 +37,14 @@ __all__ = [
     "METRICS",
     "SETTINGS",
     "SHUTTING_DOWN",
+    "STEP_SLOTS",
     "STORAGE",
     "create_app",
 ]
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).with_name("static")
+POSTGRES_STEPS = 64  # bounded, as DESIGN §9 measured for aiogram's task limit
 # The largest body any route reads; JSON routes cap their own bodies at 16 KB.
 MAX_REQUEST = 256 * 1024
 # Nothing from other hosts, no inline script or style, no framing.
@@ -68,6 +78,7 @@ def create_app(
     app[ENGINE] = engine
     app[METRICS] = metrics or Metrics()
     app[SHUTTING_DOWN] = asyncio.Event()
+    app[STEP_SLOTS] = asyncio.Semaphore(1 if settings.is_sqlite else POSTGRES_STEPS)
     app[AUTH] = Auth(uow=storage.uow, key=storage.key)
     app.on_response_prepare.append(_security_headers)
     app.on_shutdown.append(_stop_waiting)

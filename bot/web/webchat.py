@@ -25,10 +25,12 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.inbound import classify
-from bot.engine import Engine, Inbound, Outgoing, StepResult
+from bot.commands.base import Storage
+from bot.engine import Inbound, Outgoing
 from bot.storage.models import Conversation, Message
+from bot.storage.ports import UnitOfWork
 from bot.web.http import error, read_json_body
-from bot.web.keys import ENGINE, HANDLER, METRICS, SHUTTING_DOWN, STORAGE
+from bot.web.keys import HANDLER, METRICS, SHUTTING_DOWN, STEP_SLOTS, STORAGE
 from bot.web.ratelimit import RateLimiter
 from bot.web.reads import SHOWN_STATUSES, outbound_after
 from dialogs.model import EventKind
@@ -92,7 +94,8 @@ PUSH = web.AppKey("parley.webchat.push", WebPush)
 
 def setup(app: web.Application) -> None:
     app[SESSION_LIMIT] = RateLimiter(capacity=20, per_second=0.5)
-    app[ADDRESS_LIMIT] = RateLimiter(capacity=120, per_second=3)
+    # Generous: many people can share one address (mobile carriers, offices).
+    app[ADDRESS_LIMIT] = RateLimiter(capacity=600, per_second=20)
     app[PUSH] = WebPush()
     app.on_shutdown.append(_wake_polls)
     app.add_routes(routes)
@@ -288,10 +291,26 @@ def _status(conversation: Conversation | None) -> dict[str, Any]:
     }
 
 
-async def _mark_sent(engine: Engine, messages: Sequence[dict[str, Any]]) -> None:
-    for item in messages:
-        if item["from"] != "you":
-            await engine.delivered(int(item["id"]), None)
+async def _deliver(
+    storage: Storage, chat_id: str, items: Sequence[dict[str, Any]]
+) -> Conversation | None:
+    """What a response carries has reached the page: mark it sent and read the
+    conversation's state, in one transaction (``Engine.delivered`` commits per message)."""
+    async with storage.uow() as uow:
+        await _mark_sent(uow, items)
+        conversation = await uow.conversations.for_chat(CHANNEL, chat_id)
+        await uow.commit()
+    return conversation
+
+
+async def _mark_sent(uow: UnitOfWork, items: Sequence[dict[str, Any]]) -> None:
+    for item in items:
+        if item["from"] == "you":
+            continue
+        message = await uow.messages.get(int(item["id"]))
+        if message is not None and message.status != "sent":
+            message.status = "sent"
+            message.attempts += 1
 
 
 # --- routes -----------------------------------------------------------------------------
@@ -315,11 +334,10 @@ async def send(request: web.Request) -> web.Response:
     chat_id, new = _session(request)
     inbound = parse_event(body, chat_id, client_language(request))
     _limit(request, chat_id)
-    engine = request.app[ENGINE]
-    result: StepResult = await request.app[METRICS].handle(request.app[HANDLER], inbound)
-    messages = [_shown_outgoing(m) for m in result.messages]
-    await _mark_sent(engine, messages)
-    conversation = await _conversation(request, chat_id)
+    async with request.app[STEP_SLOTS]:
+        result = await request.app[METRICS].handle(request.app[HANDLER], inbound)
+        messages = [_shown_outgoing(m) for m in result.messages]
+        conversation = await _deliver(request.app[STORAGE], chat_id, messages)
     reply = {
         "messages": messages,
         "duplicate": result.duplicate,
@@ -332,12 +350,16 @@ async def send(request: web.Request) -> web.Response:
 @routes.get("/chat/history")
 async def history(request: web.Request) -> web.Response:
     chat_id, new = _session(request)
-    conversation = None if new else await _conversation(request, chat_id)
     items: list[dict[str, Any]] = []
-    if conversation is not None and conversation.id is not None:
+    conversation = None
+    if not new:
         async with request.app[STORAGE].uow() as uow:
-            items = transcript_items(await uow.messages.transcript(conversation.id, limit=300))
-        await _mark_sent(request.app[ENGINE], items)
+            conversation = await uow.conversations.for_chat(CHANNEL, chat_id)
+            if conversation is not None and conversation.id is not None:
+                messages = await uow.messages.transcript(conversation.id, limit=300)
+                items = transcript_items(messages)
+                await _mark_sent(uow, items)
+                await uow.commit()
     return _json(request, {"messages": items, **_status(conversation)}, chat_id, new)
 
 
@@ -348,7 +370,7 @@ async def poll(request: web.Request) -> web.Response:
     wait = _query_number(request, "wait", 0, POLL_SECONDS, POLL_SECONDS)
     _limit(request, None)
     items = [] if new else await _wait_for_messages(request, chat_id, after, wait)
-    conversation = None if new else await _conversation(request, chat_id)
+    conversation = None if new else await _deliver(request.app[STORAGE], chat_id, items)
     return _json(request, {"messages": items, **_status(conversation)}, chat_id, new)
 
 
@@ -379,9 +401,7 @@ async def _wait_for_messages(
             if conversation_id is not None:
                 found = await outbound_after(storage.factory, conversation_id, after)
                 if found:
-                    items = [_shown_out(m) for m in found]
-                    await _mark_sent(request.app[ENGINE], items)
-                    return items
+                    return [_shown_out(m) for m in found]
             remaining = deadline - loop.time()
             if remaining <= 0 or stopping.is_set():
                 return []
