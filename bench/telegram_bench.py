@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import importlib
 import os
@@ -234,20 +235,34 @@ class BotProcess:
 
 @dataclass
 class Tracker:
-    """Matches each bot message to the oldest unanswered user message in its chat."""
+    """Matches each bot message to the oldest unanswered user message in its chat.
+
+    A user who waited ``patience`` gives up on a message (closed loop: and sends the next);
+    a reply that comes for it later is counted late, with its full latency; one that never
+    comes before the run settles is lost.
+    """
 
     bot: BotProcess
     expected: int
     outstanding: dict[int, deque[float]] = field(default_factory=dict)
+    abandoned: dict[int, deque[float]] = field(default_factory=dict)
     waiters: dict[int, asyncio.Future[None]] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
     sent: int = 0
-    lost: int = 0
+    late: int = 0
     extra: int = 0
     first_sent: float = 0.0
     last_answer: float = 0.0
     rss_mid: int = 0
-    done: asyncio.Event = field(default_factory=asyncio.Event)
+    progress: asyncio.Event = field(default_factory=asyncio.Event)  # set by each answer
+
+    @property
+    def answered(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def lost(self) -> int:
+        return sum(len(waiting) for waiting in self.abandoned.values())
 
     def user_sent(self, chat_id: int) -> None:
         now = time.perf_counter()
@@ -258,29 +273,39 @@ class Tracker:
     def bot_sent(self, message: dict[str, Any]) -> None:
         now, chat_id = time.perf_counter(), message["chat"]["id"]
         waiting = self.outstanding.get(chat_id)
-        if not waiting:
+        given_up = self.abandoned.get(chat_id)
+        if waiting:
+            self.latencies.append(now - waiting.popleft())
+            waiter = self.waiters.pop(chat_id, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+        elif given_up:
+            self.latencies.append(now - given_up.popleft())
+            self.late += 1
+        else:
             self.extra += 1
             return
-        self.latencies.append(now - waiting.popleft())
         self.last_answer = now
-        if len(self.latencies) == self.expected // 2:
+        self.progress.set()
+        if self.answered == self.expected // 2:
             self.rss_mid = self.bot.status("VmRSS")
-        waiter = self.waiters.pop(chat_id, None)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-        self._check_done()
 
     def give_up(self, chat_id: int) -> None:
-        """The reply to this chat's oldest message never came in time."""
+        """The user stops waiting for this chat's oldest unanswered message."""
         waiting = self.outstanding.get(chat_id)
         if waiting:
-            waiting.popleft()
-            self.lost += 1
-            self._check_done()
+            self.abandoned.setdefault(chat_id, deque()).append(waiting.popleft())
 
-    def _check_done(self) -> None:
-        if len(self.latencies) + self.lost >= self.expected:
-            self.done.set()
+    async def settle(self, patience: float) -> None:
+        """Waits up to ``patience`` for every reply still owed; what never comes is lost."""
+        deadline = time.perf_counter() + patience
+        while (self.lost or any(self.outstanding.values())) and time.perf_counter() < deadline:
+            self.progress.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.progress.wait(), deadline - time.perf_counter())
+        for chat_id, waiting in self.outstanding.items():
+            for _ in range(len(waiting)):
+                self.give_up(chat_id)
 
 
 async def closed_loop(
@@ -304,13 +329,7 @@ async def closed_loop(
 
 
 async def open_loop(
-    api: StandIn,
-    tracker: Tracker,
-    script: Script,
-    users: int,
-    turns: int,
-    patience: float,
-    rate: float,
+    api: StandIn, tracker: Tracker, script: Script, users: int, turns: int, rate: float
 ) -> None:
     lines = [script(user, turns) for user in range(users)]
     schedule = [(FIRST_CHAT + u, lines[u][t]) for t in range(turns) for u in range(users)]
@@ -321,12 +340,6 @@ async def open_loop(
             await asyncio.sleep(pause)
         tracker.user_sent(chat_id)
         api.user_sends(chat_id, text)
-    try:
-        await asyncio.wait_for(tracker.done.wait(), patience)
-    except TimeoutError:
-        for chat_id, waiting in tracker.outstanding.items():
-            for _ in range(len(waiting)):
-                tracker.give_up(chat_id)
 
 
 @dataclass(frozen=True)
@@ -334,9 +347,10 @@ class Figures:
     bot: str
     mode: str
     sent: int
-    answered: int
-    lost: int
-    extra: int
+    answered: int  # in time or late
+    late: int  # after the user had given up waiting
+    lost: int  # never, as far as the run could wait
+    extra: int  # bot messages with no user message left to answer
     throughput: float  # answered per second
     p50_ms: float
     p99_ms: float
@@ -374,8 +388,8 @@ async def run_one(bot: str, mode: str, args: argparse.Namespace) -> Figures:
             if mode == "closed":
                 await closed_loop(api, tracker, script, args.users, args.turns, args.reply_timeout)
             else:
-                await open_loop(api, tracker, script, args.users, args.turns, args.reply_timeout,
-                                args.rate)  # fmt: skip
+                await open_loop(api, tracker, script, args.users, args.turns, args.rate)
+            await tracker.settle(args.reply_timeout)
             elapsed = max(tracker.last_answer - tracker.first_sent, 1e-9)
             cpu_bot, cpu_here = process.cpu_seconds() - cpu_bot, time.process_time() - cpu_here
             peak, rss_end = process.status("VmHWM"), process.status("VmRSS")
@@ -390,10 +404,11 @@ async def run_one(bot: str, mode: str, args: argparse.Namespace) -> Figures:
             bot=bot,
             mode=mode if mode == "closed" else f"open@{args.rate:g}",
             sent=tracker.sent,
-            answered=len(tracker.latencies),
+            answered=tracker.answered,
+            late=tracker.late,
             lost=tracker.lost,
             extra=tracker.extra,
-            throughput=len(tracker.latencies) / elapsed,
+            throughput=tracker.answered / elapsed,
             p50_ms=_quantile(tracker.latencies, 0.5) * 1000,
             p99_ms=_quantile(tracker.latencies, 0.99) * 1000,
             peak_mb=peak / mb,
@@ -401,7 +416,7 @@ async def run_one(bot: str, mode: str, args: argparse.Namespace) -> Figures:
             rss_end_mb=rss_end / mb,
             bot_cpu=cpu_bot / elapsed,
             harness_cpu=cpu_here / elapsed,
-            cpu_ms_per_update=cpu_bot * 1000 / max(len(tracker.latencies), 1),
+            cpu_ms_per_update=cpu_bot * 1000 / max(tracker.answered, 1),
             refused=sum(api.faults.injected.values()),
         )
 
@@ -409,7 +424,7 @@ async def run_one(bot: str, mode: str, args: argparse.Namespace) -> Figures:
 def table(results: Sequence[Figures]) -> str:
     ceiling = {f.mode: f.throughput for f in results if f.bot == CEILING}
     header = (
-        f"{'bot':<22}{'mode':<10}{'sent':>7}{'answered':>9}{'lost':>6}{'extra':>6}"
+        f"{'bot':<22}{'mode':<10}{'sent':>7}{'answered':>9}{'late':>6}{'lost':>6}{'extra':>6}"
         f"{'upd/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'peak MB':>8}{'RSS mid/end':>12}"
         f"{'bot cpu':>8}{'harness':>8}{'cpu ms/upd':>11}{'x ceiling':>10}"
     )
@@ -418,7 +433,7 @@ def table(results: Sequence[Figures]) -> str:
         closed = f.mode == "closed" and f.mode in ceiling
         ratio = f"{f.throughput / ceiling[f.mode]:.2f}" if closed else "-"
         lines.append(
-            f"{f.bot:<22}{f.mode:<10}{f.sent:>7}{f.answered:>9}{f.lost:>6}{f.extra:>6}"
+            f"{f.bot:<22}{f.mode:<10}{f.sent:>7}{f.answered:>9}{f.late:>6}{f.lost:>6}{f.extra:>6}"
             f"{f.throughput:>8.1f}{f.p50_ms:>8.1f}{f.p99_ms:>8.1f}{f.peak_mb:>8.1f}"
             f"{f'{f.rss_mid_mb:.0f}/{f.rss_end_mb:.0f}' if f.rss_mid_mb else '-':>12}"
             f"{f.bot_cpu:>7.0%} {f.harness_cpu:>7.0%} {f.cpu_ms_per_update:>10.2f} {ratio:>9}"
@@ -436,7 +451,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=100.0, help="open loop, updates/s")
     parser.add_argument("--delay-ms", type=float, default=0.0, help="added to every API call")
     parser.add_argument("--refuse-429", type=float, default=0.0, help="share of sendMessage")
-    parser.add_argument("--reply-timeout", type=float, default=5.0, help="seconds, then lost")
+    parser.add_argument(
+        "--reply-timeout", type=float, default=5.0, help="seconds a user waits for a reply"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", type=Path, help="directory: cProfile each bot process")
     parser.add_argument("--serve", help=argparse.SUPPRESS)  # child process: run this bot

@@ -36,8 +36,8 @@ async def test_harness_counts_answers_and_losses(
 
 def test_table_states_the_ratio_to_the_ceiling() -> None:
     def row(bot: str, throughput: float) -> Figures:
-        return Figures(bot, "closed", 10, 10, 0, 0, throughput, 1.0, 2.0, 50.0, 50.0, 50.0,
-                       0.5, 0.2, 1.0, 0)  # fmt: skip
+        return Figures(bot, "closed", 10, 10, 0, 0, 0, throughput, 1.0, 2.0, 50.0, 50.0,
+                       50.0, 0.5, 0.2, 1.0, 0)  # fmt: skip
 
     rows = [row(CEILING, 400.0), row("other", 300.0)]
     lines = table(rows).splitlines()
