@@ -29,6 +29,7 @@ from bot.engine import Engine
 from bot.i18n import available_locales
 from bot.metrics import Metrics
 from bot.web.app import create_app
+from bot.web.console import DESK
 from bot.wiring import build_engine
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,8 @@ async def start_telegram(
     from bot.channels import telegram
 
     del storage  # the channel reaches storage through the engine
-    return await telegram.start_telegram(settings, engine, app)
+    # Debtor events go through the handoff desk, so the console and the agent group see them.
+    return await telegram.start_telegram(settings, engine, app, desk=app.get(DESK))
 
 
 async def start_server(

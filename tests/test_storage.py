@@ -6,7 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.commands.base import Storage
@@ -19,6 +22,7 @@ from bot.storage.models import (
     Instalment,
     Message,
     User,
+    metadata,
 )
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -386,3 +390,13 @@ async def test_users_are_found_by_token_hash(storage: Storage) -> None:
     assert by_hash.role == "agent"
     assert by_name is not None
     assert nobody is None
+
+
+async def test_the_migrations_build_exactly_the_models(storage: Storage) -> None:
+    def differences(conn: Connection) -> list[object]:
+        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        return list(compare_metadata(context, metadata))
+
+    async with storage.engine.connect() as conn:
+        found = await conn.run_sync(differences)
+    assert found == []

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.storage.types import Money, UTCDateTime, utcnow
@@ -196,6 +196,8 @@ class Handoff(SQLModel, table=True):
     ended_at: datetime | None = _time(default=None)
     # When the debtor was told how long the wait may be (the target passed unclaimed).
     notified_at: datetime | None = _time(default=None)
+    # The Telegram agent group's forum topic mirroring this handoff, if any.
+    agent_thread: int | None = Field(default=None, sa_type=BigInteger, index=True)
 
 
 class Approval(SQLModel, table=True):

@@ -244,6 +244,15 @@ class SqlHandoffs(_Repository):
         )
         return result.scalar_one_or_none()
 
+    async def by_agent_thread(self, thread_id: int) -> Handoff | None:
+        result = await self.session.execute(
+            select(Handoff)
+            .where(Handoff.agent_thread == thread_id)
+            .order_by(col(Handoff.id).desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
     async def queue(self, limit: int = 100) -> list[Handoff]:
         result = await self.session.execute(
             select(Handoff)

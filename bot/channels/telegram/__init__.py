@@ -9,11 +9,13 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.channels.telegram.agents import AgentGroup
 from bot.channels.telegram.api import TelegramApi
-from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.channel import CHANNEL, TelegramChannel
 from bot.channels.telegram.outbox import Outbox, SendLimits
 from bot.config import Settings
 from bot.engine import Engine
+from bot.handoff.desk import HandoffDesk
 
 Stop = Callable[[], Awaitable[None]]
 
@@ -29,9 +31,21 @@ def make_api(library: str, token: str, api_base: str) -> TelegramApi:
 
 
 def make_channel(
-    api: TelegramApi, engine: Engine, limits: SendLimits | None = None
+    api: TelegramApi,
+    engine: Engine,
+    limits: SendLimits | None = None,
+    desk: HandoffDesk | None = None,
+    agent_chat_id: int | None = None,
 ) -> TelegramChannel:
-    return TelegramChannel(api, engine, Outbox(api, engine, limits or SendLimits()))
+    channel = TelegramChannel(api, engine, Outbox(api, engine, limits or SendLimits()))
+    if desk is not None:
+        channel.handler = desk.handle
+        desk.deliveries[CHANNEL] = channel
+        if agent_chat_id is not None:
+            group = AgentGroup(api, desk, agent_chat_id)
+            desk.observers.append(group)
+            channel.agents = group
+    return channel
 
 
 async def start_telegram(
@@ -39,11 +53,14 @@ async def start_telegram(
     engine: Engine,
     app: web.Application | None = None,
     limits: SendLimits | None = None,
+    desk: HandoffDesk | None = None,
 ) -> Stop | None:
     """Start the channel the settings ask for; returns a coroutine function that stops it.
 
     In webhook mode the route (the path of ``PARLEY_WEBHOOK_URL``) is added to ``app``,
-    which the caller serves on the HTTP port; it must not have started yet.
+    which the caller serves on the HTTP port; it must not have started yet. With the
+    handoff ``desk``, debtor events go through it, agents' messages are pushed at once, and
+    ``PARLEY_AGENT_CHAT_ID`` mirrors each handoff into a topic of that forum group.
     """
     if settings.telegram_token is None:
         return None
@@ -52,7 +69,7 @@ async def start_telegram(
         settings.telegram_token.get_secret_value(),
         settings.telegram_api_base,
     )
-    channel = make_channel(api, engine, limits)
+    channel = make_channel(api, engine, limits, desk, settings.agent_chat_id)
     await channel.recover()
     if settings.telegram_mode == "webhook":
         if app is None or settings.webhook_url is None:

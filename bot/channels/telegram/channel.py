@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -23,7 +23,7 @@ from bot.channels.inbound import classify
 from bot.channels.telegram.api import Refused, RetryLater, TelegramApi, TelegramUpdate
 from bot.channels.telegram.outbox import Outbox
 from bot.channels.telegram.render import parse_callback
-from bot.engine import Engine, Inbound
+from bot.engine import Engine, Inbound, Outgoing, StepResult
 from dialogs.model import EventKind
 
 log = logging.getLogger(__name__)
@@ -32,11 +32,22 @@ MAX_WEBHOOK_BODY = 256 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
+Handler = Callable[[Inbound], Awaitable[StepResult]]
+
+
+class GroupHandler(Protocol):
+    async def handle(self, update: TelegramUpdate) -> None: ...
+
+
 @dataclass
 class TelegramChannel:
     api: TelegramApi
     engine: Engine
     outbox: Outbox
+    # Debtor events go here: the handoff desk's handle (engine step + handoff follow-up),
+    # or the bare engine's when no desk runs.
+    handler: Handler | None = None
+    agents: GroupHandler | None = None  # the agent group, when PARLEY_AGENT_CHAT_ID is set
     concurrency: int = 64
     poll_timeout: int = 25
     _slots: asyncio.Semaphore = field(init=False)
@@ -49,8 +60,7 @@ class TelegramChannel:
         """Re-queue messages that were stored but not delivered before a restart."""
         # Every pending message, even one whose retry was set for later: the wait is over.
         pending = await self.engine.pending(CHANNEL, datetime.max.replace(tzinfo=UTC))
-        for message in pending:
-            self.outbox.put(message)
+        self.outbox.put_all(pending)
         return len(pending)
 
     async def sweep(self, stop: asyncio.Event, every: float = 5.0) -> None:
@@ -58,8 +68,7 @@ class TelegramChannel:
         while not stop.is_set():
             await _wait(stop, every)
             try:
-                for message in await self.engine.pending(CHANNEL, datetime.now(UTC)):
-                    self.outbox.put(message)
+                self.outbox.put_all(await self.engine.pending(CHANNEL, datetime.now(UTC)))
             except Exception:
                 log.exception("outbox sweep failed; trying again")
 
@@ -100,12 +109,18 @@ class TelegramChannel:
     async def handle(self, update: TelegramUpdate) -> None:
         if update.callback_id is not None:
             self._answer(update.callback_id)
+        if self.agents is not None and update.chat_type in ("group", "supergroup"):
+            await self.agents.handle(update)
+            return
         inbound = to_inbound(update)
         if inbound is None:
             return
-        result = await self.engine.handle(inbound)
-        for message in result.messages:
-            self.outbox.put(message)
+        result = await (self.handler or self.engine.handle)(inbound)
+        self.outbox.put_all(result.messages)
+
+    async def push(self, messages: Sequence[Outgoing]) -> None:
+        """The handoff desk's Delivery hook: agents' messages go out at once."""
+        self.outbox.put_all(messages)
 
     def _answer(self, callback_id: str) -> None:
         """Answer every callback query at once so the button stops spinning."""

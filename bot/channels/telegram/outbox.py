@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -79,6 +79,11 @@ class Outbox:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         queue.put_nowait(message)
+
+    def put_all(self, messages: Iterable[Outgoing]) -> None:
+        for message in messages:
+            if message.channel == "telegram":
+                self.put(message)
 
     async def idle(self) -> None:
         """Wait until everything queued so far has been delivered or refused."""
