@@ -2,7 +2,7 @@
 
     faults.delay = 0.05                                  # 50 ms round trip on every call
     faults.refuse("sendMessage", times=2)                # next two: 429, retry_after 1
-    faults.refuse("sendMessage", rate=0.02, seed=7)      # 2% of them, reproducibly
+    faults.refuse("sendMessage", rate=0.02)              # 2% of them (StandIn(seed=...))
     faults.refuse("getUpdates", nth=[2], status=500)     # only the 2nd from now
     faults.hang("sendMessage", seconds=10, apply=True)   # sent, but the answer never comes
     faults.duplicate_updates(times=1)                    # next update delivered twice
