@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "bot.commands.policy",
     "bot.commands.serve",
     "bot.commands.guard",
+    "bot.commands.reminders",
 )
 
 

@@ -507,6 +507,14 @@ MESSAGES: Mapping[str, Message] = {
             "person."
         )
     ),
+    # --- proactive (``parley reminders run``) --------------------------------------------
+    "reminder.instalment": Message(
+        N_(
+            "{creditor}: a friendly reminder that payment {number} of your plan, {amount}, is "
+            "due on {due} (payment reference {reference}). If something has changed, just "
+            "reply and we'll work it out. Reply STOP to stop these messages."
+        )
+    ),
     "closed.agreed": Message(
         N_(
             "Your plan is in place — payment reference {reference}. Send /human if you need a "

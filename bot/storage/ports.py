@@ -7,7 +7,7 @@ their own. Repositories never commit: the unit of work does, once per engine ste
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, Self
 
 from bot.storage.models import (
@@ -78,6 +78,9 @@ class ArrangementRepository(Protocol):
     async def add(self, arrangement: Arrangement, instalments: Sequence[Instalment]) -> None: ...
     async def for_account(self, account_id: int) -> list[Arrangement]: ...
     async def instalments(self, arrangement_id: int) -> list[Instalment]: ...
+    async def unreminded(self, first: date, last: date) -> list[tuple[Instalment, Arrangement]]:
+        """Unpaid, not yet reminded instalments of active arrangements due in [first, last]."""
+        ...
 
 
 class HandoffRepository(Protocol):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, update
@@ -223,6 +223,22 @@ class SqlArrangements(_Repository):
             .order_by(col(Instalment.seq))
         )
         return list(result.scalars())
+
+
+    async def unreminded(self, first: date, last: date) -> list[tuple[Instalment, Arrangement]]:
+        result = await self.session.execute(
+            select(Instalment, Arrangement)
+            .join(Arrangement, col(Arrangement.id) == col(Instalment.arrangement_id))
+            .where(
+                Arrangement.status == "active",
+                col(Instalment.paid_at).is_(None),
+                col(Instalment.reminded_at).is_(None),
+                col(Instalment.due) >= first,
+                col(Instalment.due) <= last,
+            )
+            .order_by(col(Instalment.due), col(Instalment.id))
+        )
+        return [(instalment, arrangement) for instalment, arrangement in result.all()]
 
 
 class SqlHandoffs(_Repository):
