@@ -208,8 +208,8 @@ def _chat_id(client: TestClient[Any, Any], storage: Storage) -> str:
         ('{"start": "A 10001; drop"}', {}, 400, "start is not valid"),
         ('{"language": "english please"}', {}, 400, "language is not valid"),
         ('{"text": "hi", "id": "x/../y"}', {}, 400, "id is not valid"),
-        ('{"text": "hi"}', {"Origin": "https://evil.example"}, 403, "other sites"),
-        ('{"text": "hi"}', {"Origin": "null"}, 403, "other sites"),
+        ('{"text": "hi"}', {"Origin": "https://evil.example"}, 403, "cross-site"),
+        ('{"text": "hi"}', {"Origin": "null"}, 403, "cross-site"),
     ],
 )
 async def test_bad_requests_are_refused_with_a_reason(

@@ -1,5 +1,6 @@
-"""Small pieces every JSON endpoint shares: errors as ``{"error": …}``, bounded JSON
-bodies, and the same-origin check that keeps cookie sessions safe from other sites."""
+"""Small pieces every JSON endpoint shares: errors as ``{"error": …}``, and bounded JSON
+bodies from this site only (:func:`bot.web.auth.check_origin`: with SameSite cookies, that
+keeps cookie sessions safe from other sites' pages)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
+
+from bot.web.auth import check_origin
 
 MAX_BODY = 16 * 1024  # bytes; no form or message needs more
 
@@ -38,21 +41,6 @@ def error(
         )
     cls = _ERRORS.get(status, web.HTTPBadRequest)
     return cls(text=body, content_type="application/json", headers=headers)
-
-
-def check_origin(request: web.Request) -> None:
-    """Refuse a request a browser says came from another site (``Origin`` names it).
-
-    With SameSite cookies this makes cookie sessions safe from cross-site requests; a
-    client that sends no ``Origin`` (curl, scripts with a Bearer token) is not a browser
-    being tricked, and passes.
-    """
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return
-    host = origin.split("://", 1)[-1].rstrip("/")
-    if origin == "null" or host != request.host:
-        raise error(403, "requests from other sites are refused")
 
 
 async def read_json_body(request: web.Request, limit: int = MAX_BODY) -> dict[str, Any]:
