@@ -403,6 +403,12 @@ class Engine:
 
         return verify
 
+    async def close(self) -> None:
+        """Release what the engine holds outside the database (a Redis connection)."""
+        close = getattr(self.locks, "close", None)
+        if close is not None:
+            await close()
+
     async def pending(self, channel: str, now: datetime, limit: int = 1000) -> list[Outgoing]:
         """Stored replies not yet delivered on ``channel`` (after a restart), oldest first."""
         async with self.uow() as uow:

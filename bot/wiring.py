@@ -8,6 +8,7 @@ from bot.compliance import OutboundContext, check_outbound, detect
 from bot.config import Settings
 from bot.engine import Decision, Engine, OutboundFacts
 from bot.i18n import client_locale, render
+from bot.locks import LocalLocks, redis_locks
 from dialogs import step
 from dialogs.model import GuardHit
 
@@ -59,4 +60,5 @@ def build_engine(settings: Settings, storage: Storage) -> Engine:
         client_locale=client_locale,
         creditor_name=settings.creditor_name,
         default_locale=settings.default_locale,
+        locks=redis_locks(settings.redis_url) if settings.redis_url else LocalLocks(),
     )

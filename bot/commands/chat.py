@@ -38,8 +38,11 @@ async def _chat(args: argparse.Namespace, ctx: CommandContext) -> int:
         ctx.print(
             "Parley chat. Type the account reference to begin; /help for help; Ctrl-D to leave."
         )
-    await chat.open(args.ref)
-    await run_lines(chat, lambda: asyncio.to_thread(sys.stdin.readline))
+    try:
+        await chat.open(args.ref)
+        await run_lines(chat, lambda: asyncio.to_thread(sys.stdin.readline))
+    finally:
+        await engine.close()
     if not args.json:
         ctx.print()
     return 0
