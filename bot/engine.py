@@ -9,8 +9,10 @@ are injected, so this module knows no platform and no SQL.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -124,12 +126,16 @@ class Engine:
     creditor_name: str
     default_locale: str = "en"
     locks: ConversationLocks = field(default_factory=LocalLocks)
+    # At most this many steps write at once (None: no bound). SQLite has one writer: steps
+    # queued here wait in order instead of contending for its lock ("database is locked").
+    writers: asyncio.Semaphore | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     async def handle(self, inbound: Inbound) -> StepResult:
         """Process one inbound event; returns what to deliver (already in the outbox)."""
         text = inbound.text[:MAX_TEXT]
-        async with self.locks(f"{inbound.channel}:{inbound.chat_id}"), self.uow() as uow:
+        key = f"{inbound.channel}:{inbound.chat_id}"
+        async with self.locks(key), self._writing(), self.uow() as uow:
             now = self.clock()
             conversation = await self._conversation(uow, inbound, now)
             stored = await uow.messages.add_inbound(
@@ -425,20 +431,25 @@ class Engine:
             for message, chat_id in rows
         ]
 
+    def _writing(self) -> AbstractAsyncContextManager[object]:
+        return self.writers if self.writers is not None else nullcontext()
+
     async def delivered(self, message_id: int, platform_message_id: str | None) -> None:
-        async with self.uow() as uow:
-            message = await uow.messages.get(message_id)
-            if message is not None and message.status != "sent":
-                message.status = "sent"
-                message.delivered_id = platform_message_id
-                message.attempts += 1
-                await uow.commit()
+        await self.delivered_many([(message_id, platform_message_id)])
+
+    async def delivered_many(self, items: Sequence[tuple[int, str | None]]) -> None:
+        """Mark messages sent, in one transaction (a channel batches its confirmations)."""
+        if not items:
+            return
+        async with self._writing(), self.uow() as uow:
+            await uow.messages.mark_sent(items)
+            await uow.commit()
 
     async def delivery_failed(
         self, message_id: int, error: str, *, retry_at: datetime | None
     ) -> None:
         """Record a failed attempt; ``retry_at`` None means the platform refused for good."""
-        async with self.uow() as uow:
+        async with self._writing(), self.uow() as uow:
             message = await uow.messages.get(message_id)
             if message is None or message.status == "sent":
                 return

@@ -3,6 +3,8 @@ guard and renderer. Nothing below this module imports settings."""
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.commands.base import Storage
 from bot.compliance import OutboundContext, check_outbound, detect
 from bot.config import Settings
@@ -61,4 +63,5 @@ def build_engine(settings: Settings, storage: Storage) -> Engine:
         creditor_name=settings.creditor_name,
         default_locale=settings.default_locale,
         locks=redis_locks(settings.redis_url) if settings.redis_url else LocalLocks(),
+        writers=asyncio.Semaphore(1) if settings.is_sqlite else None,
     )

@@ -151,6 +151,19 @@ class SqlMessages(_Repository):
     async def get(self, message_id: int) -> Message | None:
         return await self.session.get(Message, message_id)
 
+    async def mark_sent(self, items: Sequence[tuple[int, str | None]]) -> None:
+        for message_id, delivered_id in items:
+            await self.session.execute(
+                update(Message)
+                .where(col(Message.id) == message_id, col(Message.status) != "sent")
+                .values(
+                    status="sent",
+                    delivered_id=delivered_id,
+                    attempts=col(Message.attempts) + 1,
+                    next_attempt_at=None,
+                )
+            )
+
     async def transcript(self, conversation_id: int, limit: int = 200) -> list[Message]:
         result = await self.session.execute(
             select(Message)
@@ -223,7 +236,6 @@ class SqlArrangements(_Repository):
             .order_by(col(Instalment.seq))
         )
         return list(result.scalars())
-
 
     async def unreminded(self, first: date, last: date) -> list[tuple[Instalment, Arrangement]]:
         result = await self.session.execute(

@@ -105,7 +105,7 @@ class TelegramChannel:
                     # The step rolled back. Holding the offset would replay this update
                     # forever, so it is logged and the batch goes on. Only the error's type:
                     # its message could carry the debtor's words (DESIGN §9).
-                    log.error(  # noqa: TRY400 - a traceback's message may hold message text
+                    log.error(
                         "update %s could not be handled: %s",
                         update.update_id,
                         type(error).__name__,

@@ -62,6 +62,9 @@ class Outbox:
     _buckets: dict[str, TokenBucket] = field(default_factory=dict, init=False)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False)
     _seen: set[int] = field(default_factory=set, init=False)
+    # Confirmations are written in small batches: one transaction for many sends.
+    _confirmed: list[tuple[int, str | None]] = field(default_factory=list, init=False)
+    _flusher: asyncio.Task[None] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         rate = self.limits.global_rate
@@ -89,11 +92,31 @@ class Outbox:
         """Wait until everything queued so far has been delivered or refused."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._flusher is not None:
+            await self._flusher
 
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._flusher is not None:
+            await asyncio.gather(self._flusher, return_exceptions=True)
+
+    def _confirm(self, message_id: int, telegram_id: str | None) -> None:
+        self._confirmed.append((message_id, telegram_id))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        # At once: the window in which a crash would resend a delivered message stays as
+        # short as a transaction. Sends that finish meanwhile share the next batch.
+        while self._confirmed:
+            batch, self._confirmed = self._confirmed, []
+            try:
+                await self.engine.delivered_many(batch)
+            except Exception as error:
+                # They stay pending and the sweep sends them again: at least once, not lost.
+                log.warning("could not record %d deliveries: %s", len(batch), type(error).__name__)
 
     async def _drain(self, chat_id: str, queue: asyncio.Queue[Outgoing]) -> None:
         try:
@@ -139,7 +162,7 @@ class Outbox:
                 await self.engine.delivery_failed(message.message_id, str(exc), retry_at=None)
                 return
             sent_pieces += 1
-        await self.engine.delivered(message.message_id, str(telegram_id))
+        self._confirm(message.message_id, str(telegram_id))
 
     async def _pace(self, chat_id: str) -> None:
         bucket = self._buckets.get(chat_id)
