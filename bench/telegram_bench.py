@@ -51,10 +51,15 @@ BOTS: dict[str, str] = {
     "aiogram-echo-limited": "bench.telegram_bench:start_aiogram_echo_limited",
     "ptb-echo": "bench.telegram_bench:start_ptb_echo",
     "ptb-echo-concurrent": "bench.telegram_bench:start_ptb_echo_concurrent",
+    "parley-aiogram": "bench.parley_bot:start_parley_aiogram",
+    "parley-ptb": "bench.parley_bot:start_parley_ptb",
 }
 CEILING = "aiogram-echo"
 # What the simulated users say, name -> "module:function" (a Script).
-SCRIPTS: dict[str, str] = {"echo": "bench.telegram_bench:echo_script"}
+SCRIPTS: dict[str, str] = {
+    "echo": "bench.telegram_bench:echo_script",
+    "negotiation": "bench.parley_bot:negotiation_script",  # Parley's real conversation
+}
 FIRST_CHAT = 10_000_000
 REPO = Path(__file__).resolve().parent.parent
 

@@ -137,9 +137,7 @@ class EffectWriter:
     ) -> None:
         if self.conversation.account_id is None or self.policy_version is None:
             return
-        for previous in await self.uow.offers.for_conversation(pk(self.conversation)):
-            if previous.status == "made":
-                previous.status = "superseded"
+        await self.uow.offers.supersede(pk(self.conversation))
         for plan in plans:
             self.uow.offers.add(
                 Offer(

@@ -4,6 +4,10 @@ guard and renderer. Nothing below this module imports settings."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from bot.commands.base import Storage
 from bot.compliance import OutboundContext, check_outbound, detect
@@ -25,6 +29,28 @@ def inbound_guard(text: str, language: str) -> GuardHit:
 
 
 def outbound_guard(facts: OutboundFacts) -> Decision:
+    if facts.proactive:
+        return _outbound(facts)
+    # A reply's verdict depends on its words and the account's facts, not on the hour: the
+    # bot says the same sentences to many people, so judge each one once a day.
+    return _reply_verdict(replace(facts, now=_local_noon(facts.now, facts.timezone)))
+
+
+@lru_cache(maxsize=8192)
+def _reply_verdict(facts: OutboundFacts) -> Decision:
+    return _outbound(facts)
+
+
+def _local_noon(now: datetime, timezone: str | None) -> datetime:
+    """Noon of the debtor's own calendar day: dates (deadlines) are judged on that day."""
+    try:
+        zone = ZoneInfo(timezone) if timezone else UTC
+    except (ValueError, KeyError):
+        zone = UTC
+    return now.astimezone(zone).replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+def _outbound(facts: OutboundFacts) -> Decision:
     if facts.jurisdiction is None:
         # No account yet: nothing about a debt may be said, so only content rules apply;
         # the strictest profile's content rules are judged under the US profile's words.

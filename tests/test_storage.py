@@ -181,8 +181,7 @@ async def test_a_duplicate_inbound_update_is_stored_once(storage: Storage) -> No
         again = await uow.messages.add_inbound(conversation_id, "telegram", "u:1", "hi", {})
         other = await uow.messages.add_inbound(conversation_id, "web", "u:1", "hi", {})
         await uow.commit()
-    assert first is not None
-    assert first.text == "hi"
+    assert isinstance(first, int)
     assert again is None
     assert other is not None
     async with storage.uow() as uow:

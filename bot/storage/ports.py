@@ -56,8 +56,8 @@ class MessageRepository(Protocol):
         platform_id: str | None,
         text: str,
         payload: Mapping[str, Any],
-    ) -> Message | None:
-        """Store an inbound message; None when the platform id was seen before."""
+    ) -> int | None:
+        """Store an inbound message; its id, or None when the platform id was seen before."""
         ...
 
     def add(self, message: Message) -> None: ...
@@ -76,6 +76,9 @@ class MessageRepository(Protocol):
 class OfferRepository(Protocol):
     def add(self, offer: Offer) -> None: ...
     async def for_conversation(self, conversation_id: int) -> list[Offer]: ...
+    async def supersede(self, conversation_id: int) -> None:
+        """Mark the conversation's standing offers superseded by a new round."""
+        ...
 
 
 class ArrangementRepository(Protocol):

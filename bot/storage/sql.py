@@ -119,7 +119,7 @@ class SqlMessages(_Repository):
         platform_id: str | None,
         text: str,
         payload: Mapping[str, Any],
-    ) -> Message | None:
+    ) -> int | None:
         values = {
             "conversation_id": conversation_id,
             "channel": channel,
@@ -140,10 +140,8 @@ class SqlMessages(_Repository):
             .on_conflict_do_nothing(index_elements=["channel", "platform_id"])
             .returning(col(Message.id))
         )
-        new_id = (await self.session.execute(statement)).scalar_one_or_none()
-        if new_id is None:
-            return None
-        return await self.session.get(Message, new_id)
+        new_id: int | None = (await self.session.execute(statement)).scalar_one_or_none()
+        return new_id
 
     def add(self, message: Message) -> None:
         self.session.add(message)
@@ -209,6 +207,13 @@ class SqlOffers(_Repository):
             select(Offer).where(Offer.conversation_id == conversation_id).order_by(col(Offer.id))
         )
         return list(result.scalars())
+
+    async def supersede(self, conversation_id: int) -> None:
+        await self.session.execute(
+            update(Offer)
+            .where(col(Offer.conversation_id) == conversation_id, col(Offer.status) == "made")
+            .values(status="superseded")
+        )
 
 
 class SqlArrangements(_Repository):
