@@ -78,8 +78,9 @@ async def _start(api_base: str, token: str, library: str) -> StopBot:
     today = datetime.now(UTC).date()
     async with storage.uow() as uow:
         await load_demo(uow, storage.key, today)
-        await uow.accounts.insert_many(read_portfolio(portfolio(users), storage.key,
-                                                      today=today).rows)
+        await uow.accounts.insert_many(
+            read_portfolio(portfolio(users), storage.key, today=today).rows
+        )
         await uow.commit()
     engine = build_engine(settings, storage)
     stop = await start_telegram(settings, engine, None, UNLIMITED)
