@@ -1,11 +1,18 @@
 """The compliance guard (DESIGN §7): pure functions over text, lexicons and profiles.
 
-Inbound: `detect(text, lang) -> Detection`. Outbound: `check_outbound(text, context)
+Inbound: `detect(text, lang) -> Detection`; `distress_cues(text, lang)` for the weak cues of
+finality and farewell alone. Outbound: `check_outbound(text, context)
 -> Verdict`. Jurisdiction data: `profile_for(code)`, `crisis_line(code)`.
 """
 
 from bot.compliance.categories import ACTIONS, HANDOFF_PRIORITY, PRIORITY, Action, Category
-from bot.compliance.inbound import Detection, InboundGuard, detect, resolve_language
+from bot.compliance.inbound import (
+    Detection,
+    InboundGuard,
+    detect,
+    distress_cues,
+    resolve_language,
+)
 from bot.compliance.outbound import (
     MAX_OUTBOUND_CHARS,
     OutboundContext,
@@ -34,6 +41,7 @@ __all__ = [
     "check_outbound",
     "crisis_line",
     "detect",
+    "distress_cues",
     "profile_for",
     "resolve_language",
 ]

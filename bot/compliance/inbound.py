@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -18,12 +19,18 @@ class Detection:
     `category` is the highest-priority match ("none" when nothing matched), `categories`
     every match by priority, `evidence` the words that matched (in canonical form: "kms"
     reads "kill myself"), `action` what the dialog must do.
+
+    `distress` holds the weak cues of finality and farewell the message shows ("last
+    message", "不用再找我"). They are no category and change no action on their own (an
+    ordinary "my last payment" has one); the dialog weighs them with a stop or a
+    vulnerability. They are not part of the `guard inbound --json` shape.
     """
 
     category: Category
     categories: tuple[Category, ...]
     evidence: tuple[str, ...]
     action: Action
+    distress: tuple[str, ...] = ()
 
     @property
     def detected(self) -> bool:
@@ -78,26 +85,47 @@ class InboundGuard:
 
     def detect(self, text: str, lang: str | None = None) -> Detection:
         """What `text` shows. `lang` (a language tag) must have a lexicon when given."""
-        ordered = self._ordered(lang)
         found: dict[Category, list[str]] = {}
-        for normalised in readings(text):
-            for lexicon in ordered:
-                canonical = lexicon.language.canonical(normalised)
-                for category, rule in lexicon.inbound.items():
-                    for phrase in rule.evidence(canonical, lexicon.language):
-                        if phrase not in found.setdefault(category, []):
-                            found[category].append(phrase)
+        cues: list[str] = []
+        for lexicon, canonical in self._readings(text, lang):
+            for category, rule in lexicon.inbound.items():
+                for phrase in rule.evidence(canonical, lexicon.language):
+                    if phrase not in found.setdefault(category, []):
+                        found[category].append(phrase)
+            cues += _cues(lexicon, canonical)
+        distress = tuple(dict.fromkeys(cues))
         categories = tuple(c for c in PRIORITY if found.get(c))
         if not categories:
-            return NOTHING
+            return replace(NOTHING, distress=distress)
         evidence = tuple(phrase for c in categories for phrase in found[c])
-        return Detection(categories[0], categories, evidence, ACTIONS[categories[0]])
+        return Detection(categories[0], categories, evidence, ACTIONS[categories[0]], distress)
+
+    def distress(self, text: str, lang: str | None = None) -> tuple[str, ...]:
+        """Only the weak distress cues of `text` (`Detection.distress`), for a caller that
+        already has the category."""
+        cues = [
+            cue
+            for lexicon, canonical in self._readings(text, lang)
+            for cue in _cues(lexicon, canonical)
+        ]
+        return tuple(dict.fromkeys(cues))
+
+    def _readings(self, text: str, lang: str | None) -> Iterator[tuple[Lexicon, str]]:
+        ordered = self._ordered(lang)
+        for normalised in readings(text):
+            for lexicon in ordered:
+                yield lexicon, lexicon.language.canonical(normalised)
 
     def _ordered(self, lang: str | None) -> tuple[Lexicon, ...]:
         if lang is None:
             return self.lexicons
         first = resolve_language(lang, self.languages)
         return tuple(sorted(self.lexicons, key=lambda lx: lx.language.code != first))
+
+
+def _cues(lexicon: Lexicon, canonical: str) -> tuple[str, ...]:
+    rule = lexicon.distress
+    return rule.evidence(canonical, lexicon.language) if rule is not None else ()
 
 
 @cache
@@ -109,3 +137,8 @@ def default_guard() -> InboundGuard:
 def detect(text: str, lang: str | None = None) -> Detection:
     """`default_guard().detect(text, lang)`."""
     return default_guard().detect(text, lang)
+
+
+def distress_cues(text: str, lang: str | None = None) -> tuple[str, ...]:
+    """`default_guard().distress(text, lang)`."""
+    return default_guard().distress(text, lang)

@@ -1,5 +1,6 @@
 """Per-language text handling read from `locales/<lang>/guard/language.toml`:
-spelling and slang fixes, one-typo correction of key words, and negation scope."""
+spelling and slang fixes, one-typo correction of key words, negation scope, and the filler
+words a pattern tolerates between its words."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.compliance.patterns import WORDCHAR, compile_pattern, compile_patterns
+from bot.compliance.patterns import WORDCHAR, compile_pattern, compile_patterns, filler_slot
 from bot.compliance.text import CLAUSE_MARKS, normalise
 
 _MARKS = re.escape(CLAUSE_MARKS)
 _LOOKBEHIND = 60  # characters of context a negation check reads
+_MOST_FILLERS = 3  # a longer run of "filler" words is saying something
 
 
 def _osa_distance(a: str, b: str) -> int:
@@ -68,6 +70,8 @@ class Language:
     typos: TypoFixer | None
     negator: re.Pattern[str] | None
     breaker: re.Pattern[str]
+    # Regex source for the filler words allowed between two pattern words ("" for none).
+    filler: str = ""
 
     def respell(self, text: str) -> str:
         """Spelling and slang replaced (patterns are respelled too, so either form works)."""
@@ -147,4 +151,18 @@ def build_language(code: str, table: Mapping[str, Any], where: str) -> Language:
         typos=typos,
         negator=negator,
         breaker=breaker,
+        filler=_filler(table.get("fillers", {}), spaced, where),
     )
+
+
+def _filler(table: Any, spaced: bool, where: str) -> str:
+    """`[fillers]`: `words` ("just", "really"; 再, 都) and `most`, how many in a row."""
+    if not isinstance(table, Mapping) or set(table) - {"words", "most"}:
+        raise ValueError(f"{where}: [fillers] has only 'words' and 'most'")
+    most = table.get("most", 2)
+    if not isinstance(most, int) or not 0 <= most <= _MOST_FILLERS:
+        raise ValueError(f"{where}: [fillers] 'most' must be 0 to {_MOST_FILLERS}")
+    words = [normalise(w) for w in _strings(table, "words", where)]
+    if any(not w or " " in w for w in words):
+        raise ValueError(f"{where}: each filler is one word")
+    return filler_slot(words, most, spaced=spaced)

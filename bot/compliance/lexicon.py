@@ -1,7 +1,8 @@
 """Lexicons: per-language data files under `locales/<lang>/guard/`.
 
     language.toml   spelling, typos and negation of the language (bot.compliance.language)
-    inbound.toml    one table per inbound category: match, except, negatable, together
+    inbound.toml    one table per inbound category: match, except, negatable, together;
+                    and [distress], weak cues of finality and farewell (never a category)
     outbound.toml   [banned.<rule>] and [notice.<rule>] phrase lists, [deadline] forms
 
 Adding a language adds these three files; no code changes.
@@ -26,6 +27,8 @@ from bot.compliance.text import CLAUSE_MARKS, normalise_pattern
 DEFAULT_LOCALES = Path(__file__).resolve().parents[2] / "locales"
 
 _TRIM = " " + CLAUSE_MARKS
+#: The table of weak distress cues in inbound.toml (not a category).
+DISTRESS = "distress"
 
 
 Hit = tuple[int, int, str]  # start, end, phrase
@@ -121,6 +124,9 @@ class Lexicon:
     banned: Mapping[str, PhraseRule]
     notices: Mapping[str, PhraseRule]
     deadlines: DeadlineForms | None
+    # Weak cues of finality and farewell ("last message", "不用再找我"): never a category
+    # alone; the dialog weighs them with a stop or a vulnerability.
+    distress: PhraseRule | None = None
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -153,7 +159,10 @@ def _together(
         if not isinstance(group, list) or not group or not all(isinstance(g, str) for g in group):
             raise ValueError(f"{where}: each 'together' group must be a list of strings")
         regex = compile_patterns(
-            [respell(p) for p in group], gap=language.gap, spaced=language.spaced
+            [respell(p) for p in group],
+            gap=language.gap,
+            spaced=language.spaced,
+            filler=language.filler,
         )
         if regex is None:  # unreachable: the group was checked not to be empty
             raise ValueError(f"{where}: empty 'together' group")
@@ -174,7 +183,9 @@ def _rule(name: str, table: Mapping[str, Any], language: Language, where: str) -
 
     def patterns(key: str) -> re.Pattern[str] | None:
         respelled = [respell(p) for p in _strings(table, key, where)]
-        return compile_patterns(respelled, gap=language.gap, spaced=language.spaced)
+        return compile_patterns(
+            respelled, gap=language.gap, spaced=language.spaced, filler=language.filler
+        )
 
     together = table.get("together", [])
     if not isinstance(together, list):
@@ -221,6 +232,7 @@ def load_lexicon(folder: Path) -> Lexicon:
     where = str(folder)
     language = build_language(code, _load_toml(folder / "language.toml"), where)
     inbound_table = _load_toml(folder / "inbound.toml")
+    distress_table = inbound_table.pop(DISTRESS, None)
     names = {c.value for c in PRIORITY}
     if unknown := set(inbound_table) - names:
         raise ValueError(f"{where}/inbound.toml: unknown categories {sorted(unknown)}")
@@ -228,6 +240,11 @@ def load_lexicon(folder: Path) -> Lexicon:
         Category(name): _rule(name, table, language, f"{where}/inbound.toml")
         for name, table in inbound_table.items()
     }
+    distress = None
+    if distress_table is not None:
+        if not isinstance(distress_table, Mapping):
+            raise ValueError(f"{where}/inbound.toml: [{DISTRESS}] must be a table")
+        distress = _rule(DISTRESS, distress_table, language, f"{where}/inbound.toml")
     outbound_table = _load_toml(folder / "outbound.toml")
     deadline_table = outbound_table.get("deadline")
     return Lexicon(
@@ -236,6 +253,7 @@ def load_lexicon(folder: Path) -> Lexicon:
         banned=_rules(outbound_table.get("banned", {}), language, where),
         notices=_rules(outbound_table.get("notice", {}), language, where),
         deadlines=_deadlines(deadline_table, language, where) if deadline_table else None,
+        distress=distress,
     )
 
 
