@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.compliance import HANDOFF_PRIORITY, Category
-from bot.compliance.profiles import crisis_line
+from dialogs import safety
 from dialogs.common import HUMAN, handoff, region, us
 from dialogs.model import (
     DisputeRecorded,
@@ -26,32 +26,32 @@ from dialogs.turn import Turn
 
 Reaction = Callable[[Turn], State | None]
 
-_EMERGENCY = {"US": "911", "GB": "999", "CN": "110 / 120"}
 _ADVICE = {"US": "advice.US", "GB": "advice.GB", "CN": "advice.CN"}
 _FORGET_ON_THIRD_PARTY = ("verified", "dob", "offer", "chosen", "pending_min", "situation")
+_REVIEW_STOP = {"review": "free-text stop; check on wellbeing"}
+_STOP_REVIEW_PRIORITY = 1  # a person looks soon; nothing is sent to the debtor meanwhile
 
 
 def _priority(category: str) -> int:
     return HANDOFF_PRIORITY.get(Category(category), 3)
 
 
+def _crisis(turn: Turn, *, stopped: bool = False) -> None:
+    """The crisis reply: payment talk set aside, the crisis line, what to do in danger.
+    After a stop it says nothing more will come, instead of promising a check-in."""
+    emergency = safety.emergency(turn)
+    suffix = "_stop" if stopped else ""
+    after = (
+        Reply(f"guard.self_harm_after{suffix}", {"emergency": emergency})
+        if emergency
+        else Reply(f"guard.self_harm_after{suffix}_any")
+    )
+    turn.say("guard.self_harm", parts=(*safety.crisis_lines(turn), after))
+
+
 def self_harm(turn: Turn, *, raised: bool = False) -> State:
     """Payment talk stops; the crisis line is in this very reply; a person is called."""
-    country = region(turn.account)
-    if not country:
-        country = "CN" if turn.locale.startswith("zh") else ""
-    lines: tuple[Reply, ...]
-    if country:
-        lines = (Reply(f"crisis.{country}", {"line": crisis_line(country)}),)
-    else:
-        lines = tuple(Reply(f"crisis.in_{c}", {"line": crisis_line(c)}) for c in ("US", "GB"))
-    emergency = _EMERGENCY.get(country)
-    after = (
-        Reply("guard.self_harm_after", {"emergency": emergency})
-        if emergency
-        else Reply("guard.self_harm_after_any")
-    )
-    turn.say("guard.self_harm", parts=(*lines, after))
+    _crisis(turn)
     if raised:
         turn.emit(HandoffPriorityRaised("self_harm", 0))
         return turn.state
@@ -65,8 +65,29 @@ def silent_alert(turn: Turn) -> State:
 
 
 def cease_contact(turn: Turn) -> State:
+    """One confirmation, then nothing (the opt-out is stored). A bare STOP gets just that;
+    a stop in the debtor's own words also gets a wellbeing line and a person's review; a
+    stop that sounds like a farewell gets the crisis line and a priority-0 handoff."""
+    if cues := safety.distress(turn):
+        return _farewell(turn, cues)
     turn.emit(OptedOut())
-    turn.say("guard.cease_contact")
+    if safety.bare_stop(turn.text):
+        turn.say("guard.cease_contact")
+        return State.STOPPED
+    turn.say("guard.cease_contact", parts=(safety.wellbeing(turn),))
+    turn.emit(HandoffRequested("cease_contact", _STOP_REVIEW_PRIORITY, dict(_REVIEW_STOP)))
+    return State.STOPPED
+
+
+def _farewell(turn: Turn, cues: tuple[str, ...]) -> State:
+    """A stop with a distress cue: answered as self-harm, and the stop still honoured."""
+    turn.emit(OptedOut())
+    _crisis(turn, stopped=True)
+    facts = {"state": turn.state.value, "opted_out": True, "distress": list(cues)}
+    turn.emit(
+        Note("dialog.distress", {"category": "cease_contact", **facts}),
+        HandoffRequested("self_harm", 0, facts),
+    )
     return State.STOPPED
 
 
@@ -94,7 +115,11 @@ def third_party(turn: Turn) -> State:
 
 
 def vulnerability(turn: Turn) -> State | None:
-    """A gentler tone from now on, free advice signposted, a person offered; then carry on."""
+    """A gentler tone from now on, free advice signposted, a person offered; then carry on.
+    With a distress cue ("depressed, this is my last message") it is answered as self-harm."""
+    if cues := safety.distress(turn):
+        turn.emit(Note("dialog.distress", {"category": "vulnerability", "distress": list(cues)}))
+        return self_harm(turn)
     if turn.data.get("gentle"):
         return None  # said once; the gentler tone stays
     turn.data["gentle"] = True

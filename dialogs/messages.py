@@ -405,6 +405,7 @@ MESSAGES: Mapping[str, Message] = {
     "crisis.CN": Message(N_("• Call the mental health helpline {line}")),
     "crisis.in_US": Message(N_("• In the US: call or text {line}")),
     "crisis.in_GB": Message(N_("• In the UK: call {line}")),
+    "crisis.local": Message(N_("• Call {line}")),
     "guard.self_harm_after_any": Message(
         N_(
             "If you are in immediate danger, call your local emergency number. A person from "
@@ -415,6 +416,18 @@ MESSAGES: Mapping[str, Message] = {
         N_(
             "If you are in immediate danger, call {emergency}. A person from our team will "
             "also check in with you here soon."
+        )
+    ),
+    "guard.self_harm_after_stop_any": Message(
+        N_(
+            "If you are in immediate danger, call your local emergency number. We won't "
+            "message you here again unless you send START."
+        )
+    ),
+    "guard.self_harm_after_stop": Message(
+        N_(
+            "If you are in immediate danger, call {emergency}. We won't message you here "
+            "again unless you send START."
         )
     ),
     "guard.deceased": Message(
@@ -438,6 +451,12 @@ MESSAGES: Mapping[str, Message] = {
     ),
     "guard.cease_contact": Message(
         N_("Understood. We won't message you here again. If you change your mind, send START.")
+    ),
+    "guard.wellbeing": Message(
+        N_(
+            "If you're going through something hard right now, you can talk to someone, free "
+            "and at any time:"
+        )
     ),
     "guard.dispute": Message(
         N_(
