@@ -23,7 +23,7 @@ from bot.portfolio import read_portfolio
 from bot.wiring import build_engine
 
 StopBot = Callable[[], Awaitable[None]]
-UNLIMITED = SendLimits(global_rate=1e9, chat_rate=1e9, chat_burst=1e9)
+UNLIMITED = SendLimits(global_rate=1e9, chat_rate=1e9, chat_burst=1e9, in_flight=32)
 HEADER = (
     "reference,full_name,date_of_birth,phone,currency,principal,interest,fees,apr,"
     "days_past_due,segment,jurisdiction,timezone,locale\n"

@@ -49,6 +49,9 @@ class SendLimits:
     global_rate: float = 30.0
     chat_rate: float = 1.0
     chat_burst: float = 3.0
+    # Requests in flight at once: more only queue inside the HTTP client's pool (httpx, under
+    # python-telegram-bot, spends more on pool bookkeeping than on sending past a few dozen).
+    in_flight: int = 32
 
 
 @dataclass
@@ -65,8 +68,10 @@ class Outbox:
     # Confirmations are written in small batches: one transaction for many sends.
     _confirmed: list[tuple[int, str | None]] = field(default_factory=list, init=False)
     _flusher: asyncio.Task[None] | None = field(default=None, init=False)
+    _flight: asyncio.Semaphore = field(init=False)
 
     def __post_init__(self) -> None:
+        self._flight = asyncio.Semaphore(self.limits.in_flight)
         rate = self.limits.global_rate
         self._global = TokenBucket(rate, max(1.0, rate))
 
@@ -141,11 +146,12 @@ class Outbox:
             last = sent_pieces == len(pieces) - 1
             await self._pace(message.chat_id)
             try:
-                telegram_id = await self.api.send_message(
-                    int(message.chat_id),
-                    pieces[sent_pieces],
-                    _keyboard(message) if last else None,
-                )
+                async with self._flight:
+                    telegram_id = await self.api.send_message(
+                        int(message.chat_id),
+                        pieces[sent_pieces],
+                        _keyboard(message) if last else None,
+                    )
             except RetryLater as exc:
                 wait = (
                     max(exc.seconds, backoff) if exc.reason != "429 retry_after" else exc.seconds

@@ -25,7 +25,7 @@ class PtbApi:
         self.bot = Bot(
             token,
             base_url=f"{api_base}/bot",
-            request=HTTPXRequest(connection_pool_size=256, read_timeout=30, pool_timeout=30),
+            request=HTTPXRequest(connection_pool_size=32, read_timeout=30, pool_timeout=30),
             get_updates_request=HTTPXRequest(read_timeout=60),
         )
         self._started = False
