@@ -230,3 +230,19 @@ def test_any_stop_is_one_message_then_silence(text: str, language: str) -> None:
     assert OptedOut() in outcome.effects
     assert outcome.state is State.STOPPED
     assert chat.say(text, guard=Category.CEASE_CONTACT.value).replies == ()
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_a_farewell_after_stop_alerts_a_person_and_sends_nothing(language: str) -> None:
+    """Regression: once stopped, a farewell the guard reads as cease_contact or
+    vulnerability still reaches a person (silently: nothing goes to the debtor)."""
+    chat = _offer(language)
+    _said(chat, BARE[language])
+    for category in ("cease_contact", "vulnerability"):
+        outcome = chat.say(FAREWELLS[language], guard=category)
+        assert outcome.replies == ()
+        assert outcome.state is State.STOPPED
+        assert ("self_harm", 0) in _handoffs(outcome)
+    plain = chat.say(FOLLOW_UPS[language][0], guard="cease_contact")
+    assert plain.replies == ()
+    assert _handoffs(plain) == []

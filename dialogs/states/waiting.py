@@ -9,7 +9,7 @@ START (or /start) opts back in.
 
 from __future__ import annotations
 
-from dialogs import guard, understand
+from dialogs import guard, safety, understand
 from dialogs.model import EventKind, LanguageChosen, OptedIn, State
 from dialogs.states import greet, verify
 from dialogs.turn import Turn
@@ -85,7 +85,9 @@ def handle_stopped(turn: Turn) -> State:
     if turn.event.kind is EventKind.START or typed:
         turn.emit(OptedIn())
         return greet.start(turn)
-    if turn.category == "self_harm":
+    if turn.category == "self_harm" or (
+        turn.category in ("cease_contact", "vulnerability") and safety.distress(turn)
+    ):
         # Nothing may be sent after STOP; a person decides what care allows (DESIGN §6).
         return guard.silent_alert(turn)
     return State.STOPPED
