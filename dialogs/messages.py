@@ -430,10 +430,12 @@ MESSAGES: Mapping[str, Message] = {
             "again unless you send START."
         )
     ),
+    # Said before verification too: a word about payments would tell a third party there
+    # is a debt (DESIGN: never tell a third party about the debt).
     "guard.deceased": Message(
         N_(
-            "I'm so sorry for your loss. We won't ask about payments. A person from our team "
-            "will help you here, usually within a working day."
+            "I'm so sorry for your loss. A person from our team will help you here, usually "
+            "within a working day."
         )
     ),
     "guard.bankruptcy": Message(
