@@ -321,8 +321,10 @@ class Engine:
             stored.append(message)
         with_buttons = [m for m in stored if m.payload["buttons"]]
         if with_buttons:
+            # Every message of the latest reply that carries buttons stays live: one reply
+            # may offer a person in one message and ask the next question in another.
             await uow.conversations.flush()
-            engine_data["buttons_message"] = pk(with_buttons[-1])
+            engine_data["buttons_messages"] = [pk(m) for m in with_buttons]
         if stored and notices.allowed:
             if states_debt:
                 engine_data["debt_stated"] = True
@@ -488,7 +490,7 @@ def _stale(inbound: Inbound, state: State, engine_data: Mapping[str, Any]) -> bo
         return False
     if state in (State.STOPPED, State.HANDOFF):
         return False  # the dialog keeps these silent, old buttons included
-    return bool(inbound.button_message != engine_data.get("buttons_message"))
+    return inbound.button_message not in engine_data.get("buttons_messages", ())
 
 
 def _verified(identity: ChannelIdentity, account: Account | None) -> bool:
