@@ -20,6 +20,7 @@ from bot.commands.base import CommandContext
 from bot.config import load_settings
 from bot.demo import load_demo
 from bot.portfolio import read_portfolio
+from bot.serve import warm_up
 from bot.wiring import build_engine
 
 StopBot = Callable[[], Awaitable[None]]
@@ -83,6 +84,7 @@ async def _start(api_base: str, token: str, library: str) -> StopBot:
         )
         await uow.commit()
     engine = build_engine(settings, storage)
+    warm_up(engine)  # as `parley serve` does: lexicons compiled before the first debtor
     stop = await start_telegram(settings, engine, None, UNLIMITED)
     assert stop is not None
 

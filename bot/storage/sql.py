@@ -6,11 +6,11 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 
 from bot.storage.models import (
     Account,
@@ -150,17 +150,22 @@ class SqlMessages(_Repository):
         return await self.session.get(Message, message_id)
 
     async def mark_sent(self, items: Sequence[tuple[int, str | None]]) -> None:
-        for message_id, delivered_id in items:
-            await self.session.execute(
-                update(Message)
-                .where(col(Message.id) == message_id, col(Message.status) != "sent")
-                .values(
-                    status="sent",
-                    delivered_id=delivered_id,
-                    attempts=col(Message.attempts) + 1,
-                    next_attempt_at=None,
-                )
+        if not items:
+            return
+        # Core, so that the batch is one executemany round trip.
+        table = SQLModel.metadata.tables["message"]
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("message_id"), table.c.status != "sent")
+            .values(
+                status="sent",
+                delivered_id=bindparam("delivered"),
+                attempts=table.c.attempts + 1,
+                next_attempt_at=None,
             )
+        )
+        connection = await self.session.connection()
+        await connection.execute(statement, [{"message_id": m, "delivered": d} for m, d in items])
 
     async def transcript(self, conversation_id: int, limit: int = 200) -> list[Message]:
         result = await self.session.execute(
