@@ -17,7 +17,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.channels.telegram.api import Keyboard, Refused, RetryLater, TelegramUpdate
+from bot.channels.telegram.api import Keyboard, Refused, RetryLater, TelegramUpdate, read_update
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 
@@ -37,10 +37,10 @@ class AiogramApi:
                 allowed_updates=ALLOWED_UPDATES,
                 request_timeout=wait + 10,
             )
-        return [_update(u) for u in updates]
+        return [read_update(u) for u in updates]
 
     def parse(self, data: dict[str, Any]) -> TelegramUpdate:
-        return _update(Update.model_validate(data, context={"bot": self.bot}))
+        return read_update(Update.model_validate(data, context={"bot": self.bot}))
 
     async def send_message(
         self,
@@ -92,36 +92,6 @@ class AiogramApi:
 
     async def close(self) -> None:
         await self.bot.session.close()
-
-
-def _update(update: Update) -> TelegramUpdate:
-    if update.callback_query is not None:
-        query = update.callback_query
-        message = query.message
-        chat_id = message.chat.id if message is not None else query.from_user.id
-        return TelegramUpdate(
-            update_id=update.update_id,
-            chat_id=chat_id,
-            user_id=query.from_user.id,
-            language_code=query.from_user.language_code,
-            chat_type=message.chat.type if message is not None else None,
-            callback_id=query.id,
-            callback_data=query.data,
-            callback_message_id=message.message_id if message is not None else None,
-        )
-    message = update.message
-    if message is None:
-        return TelegramUpdate(update_id=update.update_id)
-    user = message.from_user
-    return TelegramUpdate(
-        update_id=update.update_id,
-        chat_id=message.chat.id,
-        user_id=user.id if user else None,
-        text=message.text,
-        language_code=user.language_code if user else None,
-        chat_type=message.chat.type,
-        thread_id=message.message_thread_id if message.is_topic_message else None,
-    )
 
 
 class _errors:

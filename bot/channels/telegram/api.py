@@ -43,6 +43,38 @@ class TelegramUpdate:
     callback_message_id: int | None = None
 
 
+def read_update(update: Any) -> TelegramUpdate:
+    """The parts Parley acts on, from aiogram's or python-telegram-bot's parsed ``Update``:
+    both name these fields alike, so one reader serves both libraries."""
+    query = update.callback_query
+    if query is not None:
+        message = query.message
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        return TelegramUpdate(
+            update_id=update.update_id,
+            chat_id=chat_id,
+            user_id=query.from_user.id,
+            language_code=query.from_user.language_code,
+            chat_type=message.chat.type if message is not None else None,
+            callback_id=query.id,
+            callback_data=query.data,
+            callback_message_id=message.message_id if message is not None else None,
+        )
+    message = update.message
+    if message is None:
+        return TelegramUpdate(update_id=update.update_id)
+    user = message.from_user
+    return TelegramUpdate(
+        update_id=update.update_id,
+        chat_id=message.chat.id,
+        user_id=user.id if user else None,
+        text=message.text,
+        language_code=user.language_code if user else None,
+        chat_type=message.chat.type,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+    )
+
+
 class TelegramApi(Protocol):
     library: str
 

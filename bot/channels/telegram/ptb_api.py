@@ -10,7 +10,13 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.channels.telegram.api import Keyboard, Refused, RetryLater, TelegramUpdate
+from bot.channels.telegram.api import (
+    Keyboard,
+    Refused,
+    RetryLater,
+    TelegramUpdate,
+    read_update,
+)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 
@@ -45,11 +51,11 @@ class PtbApi:
                 allowed_updates=ALLOWED_UPDATES,
                 read_timeout=wait + 10,
             )
-        return [_update(u) for u in updates]
+        return [read_update(u) for u in updates]
 
     def parse(self, data: dict[str, Any]) -> TelegramUpdate:
         update = Update.de_json(data, self.bot)
-        return _update(update)
+        return read_update(update)
 
     async def send_message(
         self,
@@ -103,36 +109,6 @@ class PtbApi:
         if self._started:
             await self.bot.shutdown()
             self._started = False
-
-
-def _update(update: Update) -> TelegramUpdate:
-    query = update.callback_query
-    if query is not None:
-        message = query.message
-        chat_id = message.chat.id if message is not None else query.from_user.id
-        return TelegramUpdate(
-            update_id=update.update_id,
-            chat_id=chat_id,
-            user_id=query.from_user.id,
-            language_code=query.from_user.language_code,
-            chat_type=message.chat.type if message is not None else None,
-            callback_id=query.id,
-            callback_data=query.data,
-            callback_message_id=message.message_id if message is not None else None,
-        )
-    message = update.message
-    if message is None:
-        return TelegramUpdate(update_id=update.update_id)
-    user = message.from_user
-    return TelegramUpdate(
-        update_id=update.update_id,
-        chat_id=message.chat.id,
-        user_id=user.id if user else None,
-        text=message.text,
-        language_code=user.language_code if user else None,
-        chat_type=message.chat.type,
-        thread_id=message.message_thread_id if message.is_topic_message else None,
-    )
 
 
 def _seconds(value: int | dt.timedelta) -> float:
