@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -89,6 +90,65 @@ def _from_row(row: Policy) -> SegmentLimits:
     return SegmentLimits(row.segment, row.version, limits, row.created_by, row.created_at)
 
 
+class PolicyChangeError(Exception):
+    """Refused; ``status`` is the HTTP status that fits (409 or 422)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    segment: str
+    version: int
+    changes: Mapping[str, tuple[str | None, str]]  # empty: nothing changed
+    limits: Limits
+
+
+async def change_limits(
+    uow: UnitOfWork, segment: str, values: Mapping[str, str], author: str, actor: str
+) -> PolicyChange:
+    """Store a new version of ``segment``'s limits in the caller's transaction (the CLI, the
+    admin page and the API all change limits through here).
+
+    Keys not given keep their current values (a segment's first version starts from the
+    ``default`` segment's). Nothing is stored when no value changes.
+    """
+    before = await limits_for(uow, segment)
+    try:
+        after = Limits.parse(values, before.limits)
+    except PolicyError as exc:
+        raise PolicyChangeError(422, f"{str(exc).rstrip('.')}; nothing was changed.") from None
+    first = before.segment != segment or before.version == 0
+    changes: dict[str, tuple[str | None, str]]
+    if first:  # a segment's first version records every value, as the CLI and demo do
+        changes = {k: (None, v) for k, v in after.as_strings().items()}
+    else:
+        changes = dict(diff(before.limits, after))
+    if not changes:
+        return PolicyChange(segment, before.version, {}, before.limits)
+    try:
+        row = await uow.policies.add_version(segment, after.as_strings(), changes, author)
+    except IntegrityError:
+        raise PolicyChangeError(
+            409,
+            f"segment {segment!r} was changed by someone else at the same time; "
+            "nothing was changed, try again.",
+        ) from None
+    uow.audit.append(
+        "policy.changed",
+        actor,
+        {
+            "segment": segment,
+            "by": author,
+            "changes": {k: [old, new] for k, (old, new) in changes.items()},
+        },
+        policy_version=row.version,
+    )
+    return PolicyChange(segment, row.version, changes, after)
+
+
 def _check_name(value: str, what: str) -> str:
     if not _NAME.fullmatch(value):
         raise CommandError(
@@ -147,40 +207,16 @@ async def _set(args: argparse.Namespace, ctx: CommandContext) -> int:
     author = _check_name(args.by, "--by NAME")
     values = _pairs(args.pairs)
     async with await ctx.uow() as uow:
-        before = await limits_for(uow, segment)
         try:
-            after = Limits.parse(values, before.limits)
-        except PolicyError as exc:
-            raise CommandError(f"{str(exc).rstrip('.')}; nothing was changed.") from None
-        first = before.segment != segment or before.version == 0
-        changes: dict[str, tuple[str | None, str]]
-        if first:  # a segment's first version records every value, as the demo does
-            changes = {k: (None, v) for k, v in after.as_strings().items()}
-        else:
-            changes = {k: (old, new) for k, (old, new) in diff(before.limits, after).items()}
-        if not changes:
-            ctx.print(f"{segment}: no change; version {before.version} stays in force.")
+            change = await change_limits(uow, segment, values, author, f"admin:{author}")
+        except PolicyChangeError as exc:
+            raise CommandError(str(exc)) from None
+        if not change.changes:
+            ctx.print(f"{segment}: no change; version {change.version} stays in force.")
             return 0
-        try:
-            row = await uow.policies.add_version(segment, after.as_strings(), changes, author)
-        except IntegrityError:
-            raise CommandError(
-                f"segment {segment!r} was changed by someone else at the same time; "
-                "nothing was changed, try again."
-            ) from None
-        uow.audit.append(
-            "policy.changed",
-            f"admin:{author}",
-            {
-                "segment": segment,
-                "by": author,
-                "changes": {k: [old, new] for k, (old, new) in changes.items()},
-            },
-            policy_version=row.version,
-        )
         await uow.commit()
-    ctx.print(f"{segment}: version {row.version} by {author}")
-    for key, (old, new) in changes.items():
+    ctx.print(f"{segment}: version {change.version} by {author}")
+    for key, (old, new) in change.changes.items():
         ctx.print(f"  {key:<28} {'–' if old is None else old} → {new}")
     return 0
 

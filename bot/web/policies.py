@@ -1,23 +1,24 @@
 """Changing a segment's offer limits from the admin page and the API.
 
 Validation is the offer engine's own (:meth:`bot.offers.Limits.parse`, ranges and
-consistency), and what is in force comes from :func:`bot.commands.policy.limits_for`, so
-the page, the API and ``parley policy set`` accept and refuse exactly the same values.
+consistency), and storing a change is :func:`bot.commands.policy.change_limits`, so the
+page, the API and ``parley policy set`` accept and refuse exactly the same values.
 Every change is a new version with who, when and old → new, and an audit event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
-from bot.commands.policy import SegmentLimits, limits_for
-from bot.offers import DEFAULT_SEGMENT, Limits, PolicyError, diff
+from bot.commands.policy import (  # re-exported: the API's callers import them from here
+    PolicyChange,
+    PolicyChangeError,
+    SegmentLimits,
+    change_limits,
+)
+from bot.offers import DEFAULT_SEGMENT, Limits
 from bot.storage.models import Policy
-from bot.storage.ports import UnitOfWork
 
 # What each key means, for people editing them (DESIGN §8).
 MEANINGS: Mapping[str, str] = {
@@ -31,64 +32,6 @@ MEANINGS: Mapping[str, str] = {
     "max_negotiation_rounds": "counter-offers before a person takes over (1–10)",
     "offer_validity_days": "how long an offer stands, in days (1–30)",
 }
-
-
-class PolicyChangeError(Exception):
-    """Refused; ``status`` is the HTTP status that fits (409 or 422)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@dataclass(frozen=True)
-class PolicyChange:
-    segment: str
-    version: int
-    changes: Mapping[str, tuple[str | None, str]]  # empty: nothing changed
-    limits: Limits
-
-
-async def change_limits(
-    uow: UnitOfWork, segment: str, values: Mapping[str, str], author: str, actor: str
-) -> PolicyChange:
-    """Store a new version of ``segment``'s limits in the caller's transaction.
-
-    Keys not given keep their current values (a segment's first version starts from the
-    ``default`` segment's). Nothing is stored when no value changes.
-    """
-    before = await limits_for(uow, segment)
-    try:
-        after = Limits.parse(values, before.limits)
-    except PolicyError as exc:
-        raise PolicyChangeError(422, f"{str(exc).rstrip('.')}; nothing was changed.") from None
-    first = before.segment != segment or before.version == 0
-    changes: dict[str, tuple[str | None, str]]
-    if first:  # a segment's first version records every value, as the CLI and demo do
-        changes = {k: (None, v) for k, v in after.as_strings().items()}
-    else:
-        changes = dict(diff(before.limits, after))
-    if not changes:
-        return PolicyChange(segment, before.version, {}, before.limits)
-    try:
-        row = await uow.policies.add_version(segment, after.as_strings(), changes, author)
-    except IntegrityError:
-        raise PolicyChangeError(
-            409,
-            f"segment {segment!r} was changed by someone else at the same time; "
-            "nothing was changed, try again.",
-        ) from None
-    uow.audit.append(
-        "policy.changed",
-        actor,
-        {
-            "segment": segment,
-            "by": author,
-            "changes": {k: [old, new] for k, (old, new) in changes.items()},
-        },
-        policy_version=row.version,
-    )
-    return PolicyChange(segment, row.version, changes, after)
 
 
 def limits_json(item: SegmentLimits, asked: str) -> dict[str, Any]:
