@@ -11,7 +11,8 @@ from sqlmodel import col
 from bot.commands.base import Storage
 from bot.storage.models import AuditEvent, Handoff
 from tests.engine_support import Clock, Debtor, demo_engine
-from tests.personas import PERSONAS, Driver, Persona, play
+from tests.all_personas import EXTRA_GUARD_CATEGORIES, PERSONAS
+from tests.personas import Driver, Persona, play
 
 STATES = {
     "greet",
@@ -69,6 +70,7 @@ GUARD_CATEGORIES: dict[str, set[str]] = {
     "zh-abusive": {"abuse"},
     "en-hardship-in-own-words": {"hardship"},
     "zh-hardship-in-own-words": {"hardship"},
+    **EXTRA_GUARD_CATEGORIES,
 }
 
 

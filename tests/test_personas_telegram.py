@@ -22,7 +22,8 @@ from bot.config import load_settings
 from bot.handoff.desk import HandoffDesk
 from bot.storage.models import Handoff, Message
 from tests.engine_support import Clock, demo_engine
-from tests.personas import PERSONAS, Persona, play
+from tests.all_personas import PERSONAS
+from tests.personas import Persona, play
 from tests.standin import TOKEN, StandIn
 
 FAST = SendLimits(global_rate=10_000, chat_rate=10_000, chat_burst=10_000)
