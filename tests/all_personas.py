@@ -13,7 +13,5 @@ PERSONAS: tuple[Persona, ...] = (
     *(persona for module in _MODULES for persona in module.PERSONAS),
 )
 EXTRA_GUARD_CATEGORIES: dict[str, set[str]] = {
-    name: categories
-    for module in _MODULES
-    for name, categories in module.GUARD_CATEGORIES.items()
+    name: categories for module in _MODULES for name, categories in module.GUARD_CATEGORIES.items()
 }

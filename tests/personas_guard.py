@@ -1,4 +1,4 @@
-"""Personas for issue 11: the inbound guard — third parties, first-person death talk, hard negatives.
+"""Personas for issue 11: the inbound guard (third parties, first-person death talk).
 
 Same tables as tests/personas.py (see its docstring); tests/all_personas.py joins them all.
 """

@@ -1,4 +1,4 @@
-"""Personas for issue 11: intents — questions, lump sums, language in words, returning, several slots, negation.
+"""Personas for issue 11: intents (questions, lump sums, language, returning, negation).
 
 Same tables as tests/personas.py (see its docstring); tests/all_personas.py joins them all.
 """

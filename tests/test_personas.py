@@ -10,8 +10,8 @@ from sqlmodel import col
 
 from bot.commands.base import Storage
 from bot.storage.models import AuditEvent, Handoff
-from tests.engine_support import Clock, Debtor, demo_engine
 from tests.all_personas import EXTRA_GUARD_CATEGORIES, PERSONAS
+from tests.engine_support import Clock, Debtor, demo_engine
 from tests.personas import Driver, Persona, play
 
 STATES = {

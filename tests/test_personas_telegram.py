@@ -21,8 +21,8 @@ from bot.commands.base import Storage
 from bot.config import load_settings
 from bot.handoff.desk import HandoffDesk
 from bot.storage.models import Handoff, Message
-from tests.engine_support import Clock, demo_engine
 from tests.all_personas import PERSONAS
+from tests.engine_support import Clock, demo_engine
 from tests.personas import Persona, play
 from tests.standin import TOKEN, StandIn
 
