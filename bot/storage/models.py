@@ -62,6 +62,22 @@ class Account(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
+class VerificationFailure(SQLModel, table=True):
+    """One readable wrong pair of verification answers, on any channel (DESIGN §6).
+
+    Failures count per account over a rolling window: the rows of the last 24 hours.
+    """
+
+    __tablename__ = "verification_failure"
+    __table_args__ = (Index("ix_verification_failure_account_at", "account_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    channel: str = Field(max_length=16)
+    at: datetime = _created()
+
+
 class ChannelIdentity(SQLModel, table=True):
     """A chat user on one channel, bound to an account once verified."""
 
