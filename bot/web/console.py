@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
@@ -56,6 +55,7 @@ from bot.handoff import (
     Ticket,
 )
 from bot.web.auth import Principal, current_user, require_role, requires
+from bot.web.http import loads, read_body
 
 log = logging.getLogger(__name__)
 
@@ -318,15 +318,11 @@ def _answers(handler: Handler) -> Handler:
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
-    raw = await request.content.read(MAX_BODY + 1)
-    if len(raw) > MAX_BODY:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(raw))
+    raw = await read_body(request, MAX_BODY)  # all of it, however many packets it took
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
+        data = loads(raw)
     except ValueError:
         raise HandoffError("The body must be a JSON object.") from None
     if not isinstance(data, dict):

@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.web.auth import check_origin
 
 MAX_BODY = 16 * 1024  # bytes; no form or message needs more
+MAX_DEPTH = 32  # nesting of JSON arrays and objects; no body here needs more than 4
 
 _ERRORS: Mapping[int, type[web.HTTPException]] = {
     400: web.HTTPBadRequest,
@@ -48,6 +49,18 @@ async def read_json_body(request: web.Request, limit: int = MAX_BODY) -> dict[st
     check_origin(request)
     if request.content_type != "application/json":
         raise error(415, "send the body as application/json")
+    raw = await read_body(request, limit)
+    try:
+        value = loads(raw)
+    except ValueError as exc:
+        raise error(400, str(exc)) from None
+    if not isinstance(value, dict):
+        raise error(400, "the body must be a JSON object")
+    return value
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The whole body, however many packets it arrived in; 413 past ``limit`` bytes."""
     too_big = f"the body must be at most {limit} bytes"
     if request.content_length is not None and request.content_length > limit:
         raise error(413, too_big)
@@ -56,10 +69,64 @@ async def read_json_body(request: web.Request, limit: int = MAX_BODY) -> dict[st
         raw += chunk
         if len(raw) > limit:
             raise error(413, too_big)
+    return bytes(raw)
+
+
+def loads(raw: bytes | str) -> Any:
+    """JSON that is safe to store: UTF-8, nested at most ``MAX_DEPTH`` deep, and no lone
+    surrogate (``"\\ud800"`` decodes to a string no database or encoder accepts).
+    Raises ValueError with one sentence."""
     try:
-        value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise error(400, "the body is not valid JSON") from None
-    if not isinstance(value, dict):
-        raise error(400, "the body must be a JSON object")
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        raise ValueError("the body is not valid JSON") from None
+    if _depth(text) > MAX_DEPTH:
+        raise ValueError(f"the body is nested more than {MAX_DEPTH} deep")
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ValueError("the body is not valid JSON") from None
+    if not _encodable(value):
+        raise ValueError("the body holds text that is not valid Unicode")
     return value
+
+
+def _depth(text: str) -> int:
+    """How deep brackets nest outside strings (an upper bound on the JSON's depth)."""
+    deepest = depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _encodable(value: Any) -> bool:
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, dict):
+        return all(valid_text(k) and _encodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_encodable(v) for v in value)
+    return True
+
+
+def valid_text(text: str) -> bool:
+    """False for a string with a lone surrogate (it cannot be encoded or stored)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
