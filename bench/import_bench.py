@@ -52,7 +52,7 @@ def generate(rows: int, seed: int = 7) -> bytes:
 
 def run(url: str, path: Path) -> float:
     os.environ["PARLEY_DATABASE_URL"] = url
-    os.environ.setdefault("PARLEY_SECRET_KEY", "bench-secret-key-0123456789")
+    os.environ.setdefault("PARLEY_SECRET_KEY", "bench-secret-key-0123456789abcdef")
     started = time.perf_counter()
     code = main(["import-accounts", str(path)], out=io.StringIO())
     elapsed = time.perf_counter() - started

@@ -142,18 +142,25 @@ def _sentence(exc: ValidationError, values: dict[str, str]) -> str:
     return f"{variable} {message[0].lower()}{message[1:]} (got {shown!r})."
 
 
+MIN_KEY_BYTES = 32
+
+
 def secret_key(settings: Settings) -> bytes:
-    """The key for verification hashes and cookies.
+    """The key for verification hashes and cookies: at least 32 bytes.
 
     With SQLite a key is generated once into ``<database>.secret`` (mode 0600) beside the
     database; any other database requires ``PARLEY_SECRET_KEY`` so that the key is never kept
-    in the database it protects.
+    in the database it protects. A shorter key (an empty file, say) is refused: it would make
+    cookies forgeable and the verification hashes guessable.
     """
     if settings.secret_key is not None:
-        value = settings.secret_key.get_secret_value()
-        if len(value) < 16:
-            raise SettingsError("PARLEY_SECRET_KEY must be at least 16 characters long.")
-        return value.encode()
+        value = settings.secret_key.get_secret_value().strip().encode()
+        if len(value) < MIN_KEY_BYTES:
+            raise SettingsError(
+                f"PARLEY_SECRET_KEY must be at least {MIN_KEY_BYTES} bytes long "
+                "(for example the output of `openssl rand -hex 32`)."
+            )
+        return value
     db_path = settings.sqlite_path()
     if db_path is None:
         if settings.is_sqlite:
@@ -164,7 +171,13 @@ def secret_key(settings: Settings) -> bytes:
         mode = stat.S_IMODE(key_path.stat().st_mode)
         if mode & 0o077:
             raise SettingsError(f"{key_path} must be readable by its owner only (chmod 600).")
-        return key_path.read_bytes().strip()
+        key = key_path.read_bytes().strip()
+        if len(key) < MIN_KEY_BYTES:
+            raise SettingsError(
+                f"{key_path} must hold a key of at least {MIN_KEY_BYTES} bytes "
+                "(delete it to have a new one generated, which ends every session)."
+            )
+        return key
     key_path.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(32).encode()
     fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

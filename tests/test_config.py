@@ -93,7 +93,7 @@ def test_postgres_requires_an_explicit_secret() -> None:
     short = load_settings(
         {"PARLEY_DATABASE_URL": "postgresql+asyncpg://u@h/p", "PARLEY_SECRET_KEY": "short"}
     )
-    with pytest.raises(SettingsError, match="at least 16"):
+    with pytest.raises(SettingsError, match="at least 32"):
         secret_key(short)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,8 @@ def create_engine(url: str, **kw: Any) -> AsyncEngine:
     """An async engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
-        if path not in ("", ":memory:"):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path not in ("", ":memory:") and not path.startswith("file:"):
+            _create_owner_only(Path(path))
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kw)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
@@ -30,6 +31,17 @@ def create_engine(url: str, **kw: Any) -> AsyncEngine:
     kw.setdefault("max_overflow", 10)
     kw.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kw)
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create the database file readable by its owner only (SQLite gives its -wal and -shm
+    files the same mode); an existing file is left as it is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
