@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import time
 from pathlib import Path
 
@@ -357,3 +358,122 @@ def test_together_rules_ignore_order_but_not_distance(
 def test_a_malformed_together_rule_is_refused(tmp_path: Path, content: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         _guard_with(tmp_path, content)
+
+
+# --- issue 11: first-person death talk, people who say who they are, kinship words --------
+
+
+def _lexicons_alone() -> InboundGuard:
+    """The lexicons without any learned model: the fixes of issue 11 stand on their own."""
+    lexicons = load_lexicons(DEFAULT_LOCALES)
+    if "model" in inspect.signature(InboundGuard).parameters:
+        return InboundGuard(lexicons, model=False)  # type: ignore[call-arg,unused-ignore]
+    return InboundGuard(lexicons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "感觉自己就是个累赘,要是我不在了,家里人是不是就不用背这些债了",
+        "我走了以后,这个债会不会落到我孩子身上",
+        "我死了以后这些钱谁来还",
+        "万一我不在了，孩子怎么办",
+        "if I'm gone, will my kids have to pay this debt",
+        "what happens to this debt if I die",
+        "when i die does my wife get stuck with all this",
+    ],
+)
+def test_issue11_first_person_death_talk_is_self_harm_not_deceased(text: str) -> None:
+    detection = _lexicons_alone().detect(text)
+    assert detection.category is C.SELF_HARM, detection
+    assert C.DECEASED not in detection.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他上个月走了",
+        "我爸走了，你们别再打了",
+        "my husband passed away",
+        "this is his wife, he passed away last month",
+    ],
+)
+def test_issue11_a_relative_telling_us_of_a_death_is_still_deceased(text: str) -> None:
+    assert _lexicons_alone().detect(text).category is C.DECEASED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm his mum",
+        "this is his wife",
+        "I'm her husband",
+        "I'm her partner",
+        "I'm his dad",
+        "I'm her daughter",
+        "I'm his brother",
+        "I'm her carer",
+        "I'm his landlord",
+        "I'm his flatmate",
+        "I'm her colleague",
+        "I'm his boss",
+        "I'm a friend of his",
+        "wrong number, I don't know this person",
+        "I am not the account holder",
+        "i'm writing on behalf of my husband",
+        "我是他老婆",
+        "我是他妈妈",
+        "我是他妈",
+        "我是他爸爸",
+        "我是他同事",
+        "我是她朋友",
+        "我是她房东",
+        "我是他的室友",
+        "我是他领导",
+        "我是张伟的家属",
+        "我替我老公问一下",
+        "我不是借款人",
+        "你们打错了，我不认识这个人",
+    ],
+)
+def test_issue11_whoever_says_they_are_not_the_account_holder_is_a_third_party(
+    text: str,
+) -> None:
+    detection = _lexicons_alone().detect(text)
+    assert detection.category is C.THIRD_PARTY, detection
+    assert C.ABUSE not in detection.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我妈妈说让我早点还清",
+        "我老公帮我还了一部分",
+        "我是两个孩子的妈妈，想先还一点",
+        "my wife helps me budget",
+        "my mum lent me the money",
+        "I'm just a mum trying to keep up",
+        "my husband and I can pay 200 a month together",
+    ],
+)
+def test_issue11_a_debtor_speaking_of_their_own_family_is_not_a_third_party(text: str) -> None:
+    assert C.THIRD_PARTY not in _lexicons_alone().detect(text).categories
+
+
+@pytest.mark.parametrize(
+    ("text", "abuse"),
+    [
+        ("他妈妈说他晚上回来", False),
+        ("你妈妈身体还好吗", False),
+        ("他妈妈的手机", False),
+        ("我是他妈妈", False),
+        ("他妈的", True),
+        ("你妈的", True),
+        ("TMD", True),
+        ("tmd 烦不烦", True),
+        ("你他妈有病吧", True),
+        ("去你妈妈的", True),
+    ],
+)
+def test_issue11_kinship_words_are_not_abuse_but_the_insult_is(text: str, abuse: bool) -> None:
+    assert (C.ABUSE in _lexicons_alone().detect(text).categories) is abuse
