@@ -9,6 +9,7 @@ returns None (or a neutral value) when it is not sure. Word lists live in
 from bot.nlu.amounts import MAX_AMOUNT, parse_amount
 from bot.nlu.choices import YesNo, match_choice, parse_yes_no
 from bot.nlu.dates import birth_date_candidates, parse_birth_date, parse_phone_last4
+from bot.nlu.intents import Reading, read
 from bot.nlu.situation import (
     MAX_RECOVERY_MONTHS,
     Outlook,
@@ -27,6 +28,7 @@ __all__ = [
     "MIN_EVIDENCE",
     "RECENT_MESSAGES",
     "Outlook",
+    "Reading",
     "Reason",
     "Recovery",
     "Tone",
@@ -40,4 +42,5 @@ __all__ = [
     "parse_birth_date",
     "parse_phone_last4",
     "parse_yes_no",
+    "read",
 ]

@@ -1,0 +1,554 @@
+"""What one debtor message does, read for several things at once (issue 11).
+
+A message can answer the pending question, ask something, offer a lump sum or a regular
+figure, ask to switch language, come back after a pause, decline, accept, or tell the
+debtor's situation, often several at once. `read` returns all of it as a `Reading`: the
+primary intent by the precedence of corpus/README.md (`question.*` > `language` >
+`return` > `lump_sum` > `amount` > `decline` > `accept` > `situation` > `other`) and every
+slot it found, from the word lists of `locales/<lang>/nlu/intents.toml` and the other NLU
+lexicons. The learned model's intent scores (`bot.nlu.model`, when weights exist) are
+returned in `scores` and decide the primary intent only where the rules find nothing sure.
+
+Rules, in short:
+
+- A question is a topic phrase ("interest", "利息") in a sentence that asks (a "?", a
+  question word, "tell me…", "吗"), or a phrase that asks by itself ("will you sue me").
+  A question is never a counter-offer.
+- A figure in a clause that refuses or names the debt ("I'm not paying 2,850", "I owe
+  5000") is not the debtor's offer. A lump-sum phrase ("one-off", "full and final",
+  "一次性") makes the figure a lump sum: it is never turned into a monthly figure.
+- A frequency ("every two weeks", "50 a week") gives the monthly equivalent:
+  weekly × 52 / 12, fortnightly × 26 / 12, rounded to cents.
+- Only a message that declines is a decline ("not now", "no thanks", "以后再说", or a bare
+  "no" in a short message); a negation, shame, worry or a condition is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from bot.nlu import lexicon
+from bot.nlu.amounts import MAX_AMOUNT, parse_amount
+from bot.nlu.choices import YesNo, parse_yes_no
+from bot.nlu.numerals import NumberWords, number_words, parse_han_numeral
+from bot.nlu.phrases import Found, PhraseMatcher, clause_before
+from bot.nlu.situation import Outlook, Reason, classify_reason, classify_recovery
+from bot.nlu.text import MAX_INPUT_CHARS, is_han, prepare
+
+QUESTION_TOPICS: tuple[str, ...] = (
+    "rate",
+    "total",
+    "waived",
+    "first_due",
+    "who",
+    "sue",
+    "which_wrong",
+    "next",
+    "statement",
+)
+INTENTS: tuple[str, ...] = (
+    *(f"question.{t}" for t in QUESTION_TOPICS),
+    "language",
+    "return",
+    "lump_sum",
+    "amount",
+    "decline",
+    "accept",
+    "situation",
+    "other",
+)
+FREQUENCIES: tuple[str, ...] = ("weekly", "fortnightly", "monthly", "once")
+#: Monthly equivalent of one payment at each frequency.
+PER_MONTH: Mapping[str, Decimal] = {
+    "weekly": Decimal(52) / Decimal(12),
+    "fortnightly": Decimal(26) / Decimal(12),
+    "monthly": Decimal(1),
+}
+_CENTS = Decimal("0.01")
+_NEGATION_UNITS = 4
+
+# Sentences end at these; a clause also at commas (not inside "1,200") and "but".
+_SENTENCE_END = re.compile(r"[!?;\n]+|(?<![0-9])\.+|\.+(?![0-9])")
+_CLAUSE_END = re.compile(
+    r"[!?;\n]+|(?<![0-9])[.,]+|[.,]+(?![0-9])|\bbut\b|\bthough\b|但是|可是|不过|只是|但"
+)
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+_PICK = re.compile(r"(?:option|plan|choice|number|no\.?|#|方案|选项|第)\s*[0-9一二三四五]+")
+_MONEY_SIGN = re.compile(r"[$£€¥]|块|元|bucks?|dollars?|pounds?|quid|euros?")
+_SMALLEST = Decimal(10)
+_DAY_FIGURE = re.compile(r"(?<![0-9.,/:])([0-9]{1,2})(?:st|nd|rd|th)?(?![0-9])")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything one message says; see the module docstring."""
+
+    intent: str
+    questions: tuple[str, ...] = ()
+    amount: Decimal | None = None
+    frequency: str | None = None
+    monthly: Decimal | None = None
+    lump_sum: bool = False
+    language: str | None = None
+    returning: bool = False
+    declines: bool = False
+    accepts: bool = False
+    reason: str | None = None
+    recovery_months: int | None = None
+    payday: int | None = None
+    scores: Mapping[str, float] = field(default_factory=dict)
+    #: "rules" when the rules decided the primary intent, "model" when the model did.
+    source: str = "rules"
+
+
+@dataclass(frozen=True)
+class _Question:
+    topics: PhraseMatcher
+    asks: PhraseMatcher
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    numbers: NumberWords
+    question_words: PhraseMatcher
+    question_openers: frozenset[str]
+    questions: dict[str, _Question]
+    switch: PhraseMatcher
+    language_fillers: PhraseMatcher
+    language_names: dict[str, str]
+    language_matcher: PhraseMatcher
+    returns: PhraseMatcher
+    greetings: PhraseMatcher
+    greeting_fillers: PhraseMatcher
+    lump: PhraseMatcher
+    frequencies: dict[str, str]
+    frequency_matcher: PhraseMatcher
+    declines: PhraseMatcher
+    short_no: int
+    accepts: PhraseMatcher
+    short_yes: int
+    negators: PhraseMatcher
+    refuse: PhraseMatcher
+    payday_cues: PhraseMatcher
+    months: PhraseMatcher
+
+
+def _int_value(found: tuple[lexicon.Table, ...], path: str, default: int) -> int:
+    for table in found:
+        value: object = table
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if value is not None:
+            raise lexicon.LexiconError(f"{path} must be an integer")
+    return default
+
+
+@lexicon.compiled
+def _lexicon(folder: str) -> _Lexicon:
+    found = lexicon.tables(folder, "intents")
+    dates = lexicon.tables(folder, "dates")
+    own = lexicon.tables(folder, "intents")[:1]  # size limits: the debtor's language only
+
+    def matcher(key: str) -> PhraseMatcher:
+        return PhraseMatcher(lexicon.strings(found, key))
+
+    questions = {
+        topic: _Question(
+            topics=matcher(f"questions.{topic}.topics"),
+            asks=matcher(f"questions.{topic}.asks"),
+        )
+        for topic in QUESTION_TOPICS
+    }
+    names: dict[str, str] = {}
+    for target in lexicon.section_names(found, "language.names"):
+        for phrase in lexicon.strings(found, f"language.names.{target}"):
+            names.setdefault(phrase, target)
+    frequencies: dict[str, str] = {}
+    for name in ("fortnightly", "weekly", "monthly"):
+        for phrase in lexicon.strings(found, f"frequency.{name}"):
+            frequencies.setdefault(phrase, name)
+    return _Lexicon(
+        numbers=number_words(folder),
+        question_words=matcher("question_words"),
+        question_openers=frozenset(lexicon.strings(found, "question_openers")),
+        questions=questions,
+        switch=matcher("language.switch"),
+        language_fillers=matcher("language.fillers"),
+        language_names=names,
+        language_matcher=PhraseMatcher(names),
+        returns=matcher("return.phrases"),
+        greetings=matcher("return.greetings"),
+        greeting_fillers=PhraseMatcher(
+            [
+                *lexicon.strings(found, "return.greeting_fillers"),
+                *lexicon.strings(found, "language.fillers"),
+            ]
+        ),
+        lump=matcher("lump_sum.phrases"),
+        frequencies=frequencies,
+        frequency_matcher=PhraseMatcher(frequencies),
+        declines=matcher("decline.phrases"),
+        short_no=_int_value(own, "decline.short_no_max_words", 3),
+        accepts=matcher("accept.phrases"),
+        short_yes=_int_value(own, "accept.short_yes_max_words", 4),
+        negators=matcher("common.negators"),
+        refuse=matcher("common.refuse"),
+        payday_cues=matcher("common.payday_cues"),
+        months=PhraseMatcher(lexicon.numbers(dates, "months")),
+    )
+
+
+def _lex(locale: str) -> _Lexicon:
+    return _lexicon(lexicon.locale_parts(locale)[0])
+
+
+# The model is optional: another module, loaded lazily, never allowed to break reading.
+_ModelScores = Callable[[str], Mapping[str, float]]
+_model_scores: list[_ModelScores | None] = []
+
+
+def _scores(text: str) -> dict[str, float]:
+    if not _model_scores:
+        try:
+            from bot.nlu import model
+
+            _model_scores.append(model.intent_scores)
+        except Exception:  # no model installed: rules only
+            _model_scores.append(None)
+    scorer = _model_scores[0]
+    if scorer is None:
+        return {}
+    try:
+        raw = scorer(text)
+        return {str(k): float(v) for k, v in raw.items() if str(k) in INTENTS}
+    except Exception:  # a model failure must not break the conversation
+        return {}
+
+
+def read(text: str, locale: str, *, today: date | None = None) -> Reading:
+    """Everything `text` says, in the debtor's `locale`; never raises."""
+    try:
+        norm = prepare(text) if isinstance(text, str) else None
+    except Exception:  # belt and braces: no text may break the dialog
+        norm = None
+    if not norm:
+        return Reading(intent="other")
+    try:
+        found = _read(text, norm, locale, today)
+    except Exception:  # a lexicon surprise reads as "other", never a crash
+        return Reading(intent="other")
+    scores = _scores(text[:MAX_INPUT_CHARS]) if len(text) <= MAX_INPUT_CHARS else {}
+    return _combine(found, scores)
+
+
+def _combine(found: Reading, scores: Mapping[str, float]) -> Reading:
+    """The rules' reading with the model's scores; the model picks where rules are unsure."""
+    if not scores:
+        return found
+    intent, source = found.intent, "rules"
+    if found.intent in ("other", "situation"):
+        best = max(scores, key=lambda k: scores[k])
+        sure = scores[best] >= _MODEL_THRESHOLD.get(best, 0.5)
+        if best != found.intent and sure and _slots_allow(best, found):
+            intent, source = best, "model"
+    return Reading(
+        intent=intent,
+        questions=found.questions or ((intent.split(".", 1)[1],) if source == "model"
+                                      and intent.startswith("question.") else ()),
+        amount=found.amount,
+        frequency=found.frequency,
+        monthly=found.monthly,
+        lump_sum=found.lump_sum,
+        language=found.language,
+        returning=found.returning or (source == "model" and intent == "return"),
+        declines=found.declines or (source == "model" and intent == "decline"),
+        accepts=found.accepts or (source == "model" and intent == "accept"),
+        reason=found.reason,
+        recovery_months=found.recovery_months,
+        payday=found.payday,
+        scores=dict(scores),
+        source=source,
+    )  # fmt: skip
+
+
+#: How sure the model must be to overrule the rules' "other"/"situation".
+_MODEL_THRESHOLD: dict[str, float] = {}
+
+
+def _slots_allow(intent: str, found: Reading) -> bool:
+    """The model may not claim what needs a slot the rules did not find."""
+    if intent in ("amount", "lump_sum"):
+        return found.amount is not None or intent == "lump_sum"
+    return intent != "language" or found.language is not None
+
+
+def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
+    lex = _lex(locale)
+    sentences = _split(norm, _SENTENCE_END)
+    questions = _questions(sentences, lex)
+    language = _language(norm, lex)
+    returning = _returning(norm, lex)
+    lump = _lump(norm, lex)
+    frequency, masked_freq = _frequency(norm, lex)
+    amount = _amount(masked_freq, lex, locale)
+    payday = _payday(norm, lex)
+    declines = _declines(norm, lex, locale) and not questions
+    answer = parse_yes_no(norm, locale)
+    accepts = (
+        not questions
+        and language is None
+        and not declines
+        and answer is not YesNo.NO
+        and (_accept_phrase(norm, lex) or (answer is YesNo.YES and _short(norm, lex.short_yes)))
+    )
+    reason_value = classify_reason(norm, locale)
+    reason = None if reason_value is Reason.OTHER else reason_value.value
+    recovery = classify_recovery(_mask_amounts(norm, lex), locale, today=today)
+    recovery_months = recovery.months if recovery.outlook is Outlook.TEMPORARY else None
+
+    monthly: Decimal | None = None
+    if lump:
+        frequency = "once"
+    elif amount is not None:
+        per_month = PER_MONTH.get(frequency or "monthly", Decimal(1))
+        value = (amount * per_month).quantize(_CENTS, rounding=ROUND_HALF_UP)
+        monthly = value if value < MAX_AMOUNT else None
+
+    if questions:
+        intent = f"question.{questions[0]}"
+    elif language is not None:
+        intent = "language"
+    elif returning:
+        intent = "return"
+    elif lump:
+        intent = "lump_sum"
+    elif amount is not None:
+        intent = "amount"
+    elif declines:
+        intent = "decline"
+    elif accepts:
+        intent = "accept"
+    elif reason is not None or recovery_months is not None:
+        intent = "situation"
+    else:
+        intent = "other"
+    return Reading(
+        intent=intent,
+        questions=questions,
+        amount=amount,
+        frequency=frequency,
+        monthly=monthly,
+        lump_sum=lump,
+        language=language,
+        returning=returning,
+        declines=declines,
+        accepts=accepts,
+        reason=reason,
+        recovery_months=recovery_months,
+        payday=payday,
+    )
+
+
+def _split(norm: str, breaks: re.Pattern[str]) -> list[str]:
+    """Pieces of `norm`, each keeping the break that ends it ("what's the rate?")."""
+    pieces: list[str] = []
+    start = 0
+    for match in breaks.finditer(norm):
+        pieces.append(norm[start : match.end()])
+        start = match.end()
+    pieces.append(norm[start:])
+    return [p for p in pieces if p.strip()]
+
+
+def _units(text: str) -> list[str]:
+    """Latin words and Han characters (how long a message is, in either script)."""
+    return re.findall(r"[a-z0-9]+|[^\W\d_a-z]", text)
+
+
+def _short(norm: str, limit: int) -> bool:
+    return len(_units(norm)) <= limit
+
+
+def _asks(sentence: str, lex: _Lexicon) -> bool:
+    if "?" in sentence or lex.question_words.search(sentence):
+        return True
+    words = _LATIN_WORD.findall(sentence)[:2]
+    return any(word in lex.question_openers for word in words)
+
+
+def _questions(sentences: list[str], lex: _Lexicon) -> tuple[str, ...]:
+    """Every question topic asked, in the order first asked."""
+    asked: dict[str, int] = {}
+    offset = 0
+    for sentence in sentences:
+        asking = _asks(sentence, lex)
+        for topic, question in lex.questions.items():
+            hits = list(question.asks.find(sentence))
+            if asking:
+                hits += list(question.topics.find(sentence))
+            if hits and topic not in asked:
+                asked[topic] = offset + min(h.start for h in hits)
+        offset += len(sentence)
+    return tuple(sorted(asked, key=lambda t: asked[t]))
+
+
+def _language(norm: str, lex: _Lexicon) -> str | None:
+    """The language asked for in words, when a switch word comes before its name or the
+    message is hardly more than the name ("english please", "中文")."""
+    mentions = list(lex.language_matcher.find(norm))
+    if not mentions:
+        return None
+    for mention in mentions:
+        head = clause_before(norm, mention.start, 4)
+        if lex.switch.search(head) and not lex.negators.search(head):
+            return lex.language_names[mention.phrase]
+    rest = lex.language_fillers.mask(lex.language_matcher.mask(norm))
+    if not _units(rest) and len({lex.language_names[m.phrase] for m in mentions}) == 1:
+        return lex.language_names[mentions[0].phrase]
+    return None
+
+
+def _returning(norm: str, lex: _Lexicon) -> bool:
+    if lex.returns.search(norm):
+        return True
+    if not lex.greetings.search(norm):
+        return False
+    rest = lex.greeting_fillers.mask(lex.greetings.mask(norm))
+    return not _units(rest)
+
+
+def _negated(norm: str, found: Found, lex: _Lexicon) -> bool:
+    if lex.negators.search(clause_before(norm, found.start, _NEGATION_UNITS)):
+        return True
+    after = norm[found.end : found.end + 3]
+    return bool(after) and is_han(after[0]) and after[0] in "不没" and after[:2] != "不是"
+
+
+def _lump(norm: str, lex: _Lexicon) -> bool:
+    return any(not _negated(norm, f, lex) for f in lex.lump.find(norm))
+
+
+def _frequency(norm: str, lex: _Lexicon) -> tuple[str | None, str]:
+    """The frequency said beside a figure, and the text with non-monthly cues blanked so
+    that `parse_amount` reads the figure ("75 every two weeks" -> "75")."""
+    said: str | None = None
+    masked = norm
+    for found in lex.frequency_matcher.find(norm):
+        name = lex.frequencies[found.phrase]
+        bare = name == "monthly" and found.phrase in ("month", "个月", "一月")
+        if bare and said is None and not _after_figure(norm, found.start, lex):
+            continue
+        if said is None or (said == "monthly" and name != "monthly"):
+            said = name
+        if name != "monthly":
+            masked = masked[: found.start] + " " * (found.end - found.start) + masked[found.end :]
+    return said, masked
+
+
+def _after_figure(norm: str, start: int, lex: _Lexicon) -> bool:
+    """Whether a figure or a currency stands just before `start` ("150/month", "500一个月")."""
+    head = norm[max(0, start - 12) : start].rstrip(" /-")
+    if not head:
+        return False
+    last = head[-1]
+    return (
+        last.isdigit()
+        or last in lex.numbers.han_chars
+        or last in "$£€¥块元"
+        or (head.endswith(("bucks", "dollars", "pounds", "quid", "k")))
+    )
+
+
+def _amount(masked: str, lex: _Lexicon, locale: str) -> Decimal | None:
+    """The figure the debtor offers: clauses refusing or naming the debt are left out."""
+    clauses = _split(masked, _CLAUSE_END)
+    kept = [c for c in clauses if not lex.refuse.search(c)]
+    if not kept:
+        return None
+    text = _PICK.sub(lambda m: " " * len(m.group()), lex.lump.mask(" ".join(kept)))
+    value = parse_amount(text, locale)
+    if value is None or value <= 0:
+        return None
+    if value < _SMALLEST and not _MONEY_SIGN.search(text):
+        return None  # "2", "option 1": a pick or a count, not money
+    return value
+
+
+def _mask_amounts(norm: str, lex: _Lexicon) -> str:
+    """`norm` without frequency cues right after a figure: "150 a month" is no recovery time."""
+    out = norm
+    for found in lex.frequency_matcher.find(norm):
+        regular = lex.frequencies[found.phrase] != "monthly"
+        if regular or _after_figure(norm, found.start, lex):
+            out = out[: found.start] + " " * (found.end - found.start) + out[found.end :]
+    return out
+
+
+def _declines(norm: str, lex: _Lexicon, locale: str) -> bool:
+    if any(not _negated_decline(norm, f, lex) for f in lex.declines.find(norm)):
+        return True
+    return _short(norm, lex.short_no) and parse_yes_no(norm, locale) is YesNo.NO
+
+
+def _negated_decline(norm: str, found: Found, lex: _Lexicon) -> bool:
+    """A decline phrase that contains its own negation ("not now") is never negated; one
+    after "not" is ("I'm not saying no thanks")."""
+    head = clause_before(norm, found.start, 2)
+    return bool(head.strip()) and lex.negators.search(head) and "not" not in found.phrase
+
+
+def _accept_phrase(norm: str, lex: _Lexicon) -> bool:
+    return any(not _negated(norm, f, lex) for f in lex.accepts.find(norm))
+
+
+def _payday(norm: str, lex: _Lexicon) -> int | None:
+    """The day of the month they are paid or would pay on ("paid on the 28th", "15号")."""
+    if not lex.payday_cues.search(norm):
+        return None
+    days: list[int] = []
+    for match in _DAY_FIGURE.finditer(norm):
+        token = match.group()
+        after = norm[match.end() : match.end() + 12]
+        before = norm[max(0, match.start() - 6) : match.start()]
+        ordinal = token[-2:].isalpha()
+        han_day = after[:1] in ("号", "日")
+        the_day = before.endswith(("the ", "on ", "by "))
+        if not (ordinal or han_day or the_day):
+            continue
+        if han_day and re.search(r"[0-9一二三四五六七八九十]月$", before):
+            continue  # "3月15号" is a date, not a monthly payday
+        if lex.months.at(norm, match.end()) or lex.months.ends_at(norm, match.start()):
+            continue
+        if re.match(r"\s*of\s+[a-z]", after) and not after.lstrip().startswith(
+            ("of the month", "of each", "of every")
+        ):
+            continue
+        if not ordinal and not han_day and re.match(r"\s*[a-z]", after):
+            word = _LATIN_WORD.match(after.lstrip())
+            if word and word.group() not in ("of", "each", "every", "and", "or", "please"):
+                continue
+        days.append(int(match.group(1)))
+    days += _han_days(norm, lex)
+    days = [d for d in days if 1 <= d <= 31]
+    return days[0] if len(set(days)) == 1 else (days[-1] if days else None)
+
+
+def _han_days(norm: str, lex: _Lexicon) -> list[int]:
+    han = lex.numbers.han_chars
+    if not han:
+        return []
+    out: list[int] = []
+    for match in re.finditer(f"([{re.escape(han)}]{{1,3}})[号日]", norm):
+        before = norm[max(0, match.start() - 3) : match.start()]
+        if before.endswith("月") and not before.endswith(("每月", "个月")):
+            continue
+        value = parse_han_numeral(match.group(1), lex.numbers)
+        if value is not None and value == int(value):
+            out.append(int(value))
+    return out
