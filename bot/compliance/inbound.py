@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.compliance.categories import ACTIONS, HANDOFF_PRIORITY, PRIORITY, Action, Category
 from bot.compliance.lexicon import DEFAULT_LOCALES, Lexicon, load_lexicons
 from bot.compliance.text import readings
+from bot.nlu.model import Heads, guard_heads
 
 
 @dataclass(frozen=True)
@@ -69,19 +70,30 @@ def resolve_language(lang: str, available: tuple[str, ...]) -> str:
 
 
 class InboundGuard:
-    """Reads inbound messages against every installed lexicon.
+    """Reads inbound messages against every installed lexicon and the learned model.
 
     Every language's lexicon is applied to every message, because debtors mix languages
     ("STOP" in a Chinese chat); the chat's language only orders the evidence.
+
+    With `model` (the default), the heads of `bot.nlu.model` score the message too, and a
+    category fires when its lexicon matches or its head's score reaches the threshold
+    chosen on the development set. The lexicon's phrases stay the evidence where it
+    matched; a category only the model saw has the evidence `model:<category>:<score>`.
+    The model raises on its own only the categories whose dev precision allowed it
+    (`bot.nlu.model.guard_fires_alone`, see docs/understanding.md). `model=False` reads
+    with the lexicons alone; `model=<Heads>` with other heads than the committed ones.
     """
 
-    def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
+    def __init__(self, lexicons: tuple[Lexicon, ...], *, model: bool | Heads = True) -> None:
         self.lexicons = lexicons
         self.languages = tuple(lexicon.language.code for lexicon in lexicons)
+        self.model = model
 
     @classmethod
-    def from_locales(cls, locales: Path = DEFAULT_LOCALES) -> InboundGuard:
-        return cls(load_lexicons(locales))
+    def from_locales(
+        cls, locales: Path = DEFAULT_LOCALES, *, model: bool | Heads = True
+    ) -> InboundGuard:
+        return cls(load_lexicons(locales), model=model)
 
     def detect(self, text: str, lang: str | None = None) -> Detection:
         """What `text` shows. `lang` (a language tag) must have a lexicon when given."""
@@ -93,6 +105,11 @@ class InboundGuard:
                     if phrase not in found.setdefault(category, []):
                         found[category].append(phrase)
             cues += _cues(lexicon, canonical)
+        if self.model is not False:
+            heads = guard_heads() if self.model is True else self.model
+            for category, hit in _model_hits(heads, text):
+                if not found.get(category):
+                    found[category] = [hit]
         distress = tuple(dict.fromkeys(cues))
         categories = tuple(c for c in PRIORITY if found.get(c))
         if not categories:
@@ -121,6 +138,18 @@ class InboundGuard:
             return self.lexicons
         first = resolve_language(lang, self.languages)
         return tuple(sorted(self.lexicons, key=lambda lx: lx.language.code != first))
+
+
+def _model_hits(heads: Heads | None, text: str) -> list[tuple[Category, str]]:
+    """The categories the model raises on `text`, with their evidence."""
+    if heads is None:
+        return []
+    scores = heads.scores(text)
+    return [
+        (Category(label), f"model:{label}:{scores[label]:.2f}")
+        for label in heads.labels
+        if label in heads.alone and scores[label] >= heads.thresholds[label]
+    ]
 
 
 def _cues(lexicon: Lexicon, canonical: str) -> tuple[str, ...]:
