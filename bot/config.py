@@ -6,6 +6,7 @@ A bad value raises :class:`SettingsError` carrying one sentence that names the v
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -43,6 +44,8 @@ class Settings(BaseSettings):
     creditor_name: str = Field(default="Parley Demo Lending", min_length=1, max_length=200)
     default_locale: str = "en"
     secret_key: SecretStr | None = None
+    public_url: str | None = None
+    trusted_proxies: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -69,7 +72,21 @@ class Settings(BaseSettings):
         _require_url(value, ("redis", "rediss", "unix"))
         return value
 
-    @field_validator("telegram_api_base", "webhook_url")
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        for part in value.split(","):
+            try:
+                ipaddress.ip_network(part.strip(), strict=False)
+            except ValueError:
+                raise ValueError(
+                    "must be comma-separated addresses or networks such as 10.0.0.0/8"
+                ) from None
+        return value
+
+    @field_validator("telegram_api_base", "webhook_url", "public_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value in (None, ""):
@@ -89,6 +106,20 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def behind_tls(self) -> bool:
+        """PARLEY_PUBLIC_URL is https://: cookies are Secure and HSTS is sent."""
+        return self.public_url is not None and self.public_url.startswith("https://")
+
+    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed."""
+        if self.trusted_proxies is None:
+            return ()
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in self.trusted_proxies.split(",")
+        )
 
     def sqlite_path(self) -> Path | None:
         """The database file, or None for PostgreSQL or an in-memory database."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import traceback
 from pathlib import Path
@@ -62,6 +63,7 @@ _HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
+HSTS = "max-age=31536000"
 _JSON_PREFIXES = ("/api/", "/chat/")
 _KEPT_HEADERS = {"allow", "retry-after", "www-authenticate", "location"}
 
@@ -72,14 +74,16 @@ def create_app(
     engine: Engine,
     metrics: Metrics | None = None,
 ) -> web.Application:
-    app = web.Application(client_max_size=MAX_REQUEST, middlewares=[_errors])
+    app = web.Application(client_max_size=MAX_REQUEST, middlewares=[_forwarded, _errors])
     app[SETTINGS] = settings
     app[STORAGE] = storage
     app[ENGINE] = engine
     app[METRICS] = metrics or Metrics()
     app[SHUTTING_DOWN] = asyncio.Event()
     app[STEP_SLOTS] = asyncio.Semaphore(1 if settings.is_sqlite else POSTGRES_STEPS)
-    app[AUTH] = Auth(uow=storage.uow, key=storage.key)
+    app[AUTH] = Auth(
+        uow=storage.uow, key=storage.key, secure_cookies=True if settings.behind_tls else None
+    )
     app.on_response_prepare.append(_security_headers)
     app.on_shutdown.append(_stop_waiting)
     desk = HandoffDesk(engine)
@@ -102,10 +106,61 @@ async def _stop_waiting(app: web.Application) -> None:
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
     for name, value in _HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    response.headers["Server"] = "Parley"  # not which aiohttp, nor which Python
+    if client_view(request, request.app[SETTINGS])[1] == "https":
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if not request.path.startswith("/static/"):
         response.headers.setdefault("Cache-Control", "no-store")
+
+
+def client_view(request: web.BaseRequest, settings: Settings) -> tuple[str, str]:
+    """The real client's address and the scheme it used: ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed only from a ``PARLEY_TRUSTED_PROXIES`` address, and
+    a ``PARLEY_PUBLIC_URL`` with https:// means every client came over TLS."""
+    peer = request.remote or "unknown"
+    scheme = request.scheme
+    proxies = settings.proxy_networks()
+    if proxies and _within(peer, proxies):
+        hops = [
+            h.strip() for h in ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")
+        ]
+        client = peer
+        for hop in reversed([h for h in hops if h]):  # the nearest hop first
+            if _parse_ip(hop) is None:
+                break
+            client = hop
+            if not _within(hop, proxies):
+                break
+        peer = client[:64]
+        proto = request.headers.get("X-Forwarded-Proto", "").split(",")[-1].strip().lower()
+        if proto in ("http", "https"):
+            scheme = proto
+    if settings.behind_tls:
+        scheme = "https"
+    return peer, scheme
+
+
+def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _within(
+    address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+) -> bool:
+    ip = _parse_ip(address)
+    return ip is not None and any(ip in network for network in networks)
+
+
+@web.middleware
+async def _forwarded(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Handlers see the real client in ``request.remote`` and ``request.secure``."""
+    remote, scheme = client_view(request, request.app[SETTINGS])
+    if remote != request.remote or scheme != request.scheme:
+        request = request.clone(remote=remote, scheme=scheme)
+    return await handler(request)
 
 
 @web.middleware

@@ -75,6 +75,7 @@ SESSION_SECONDS: Final = 12 * 3600
 MAX_TOKEN: Final = 256
 _UNSAFE: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HASH_PREFIX: Final = 16
+_TOKEN_PREFIX: Final = 12  # "pk_" and nine random characters
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -101,24 +102,46 @@ def has_role(user: Principal, role: str) -> bool:
 
 @dataclass
 class _Failures:
-    """Failed logins per client address in a sliding minute, bounded in memory."""
+    """Failed sign-ins per key (``client:ADDRESS``, ``prefix:TOKEN-START``) in a sliding
+    window, bounded in memory. When full, expired keys go first, then the keys with the
+    fewest failures: many one-off clients can never reset a blocked one."""
 
     limit: int = 20
     window: float = 60.0
+    max_keys: int = 10_000
     seen: dict[str, list[float]] = field(default_factory=dict)
 
-    def blocked(self, client: str, now: float) -> bool:
-        recent = [t for t in self.seen.get(client, []) if now - t < self.window]
+    def blocked(self, key: str, now: float) -> bool:
+        recent = [t for t in self.seen.get(key, []) if now - t < self.window]
         if recent:
-            self.seen[client] = recent
+            self.seen[key] = recent
         else:
-            self.seen.pop(client, None)
+            self.seen.pop(key, None)
         return len(recent) >= self.limit
 
-    def record(self, client: str, now: float) -> None:
-        if len(self.seen) > 10_000:
-            self.seen.clear()
-        self.seen.setdefault(client, []).append(now)
+    def record(self, key: str, now: float) -> None:
+        times = self.seen.setdefault(key, [])
+        times.append(now)
+        del times[: -self.limit * 2]  # enough to know it is blocked
+        if len(self.seen) > self.max_keys:
+            self._shrink(now)
+
+    def _shrink(self, now: float) -> None:
+        for key in [k for k, times in self.seen.items() if now - times[-1] >= self.window]:
+            del self.seen[key]
+        excess = len(self.seen) - self.max_keys * 9 // 10
+        if excess > 0:
+            fewest = sorted(self.seen, key=lambda k: len(self.seen[k]))[:excess]
+            for key in fewest:
+                del self.seen[key]
+
+
+def failure_keys(client: str, token: str | None) -> list[str]:
+    """Where a failed sign-in counts: the client, and the start of the token tried."""
+    keys = [f"client:{client}"]
+    if token:
+        keys.append(f"prefix:{token[:_TOKEN_PREFIX]}")
+    return keys
 
 
 @dataclass
@@ -235,8 +258,12 @@ async def _authenticate(request: web.Request) -> Principal | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer":
             return None
+        keys = failure_keys(request.remote or "?", token.strip())
+        _refuse_if_blocked(auth, keys)
         user = await auth.by_token(token.strip())
         if user is None:
+            for key in keys:
+                auth.failures.record(key, auth.clock())
             return None
         return Principal(pk(user), user.name, user.role, "bearer")
     cookie = request.cookies.get(COOKIE)
@@ -247,6 +274,17 @@ async def _authenticate(request: web.Request) -> Principal | None:
     if user is None:
         return None
     return Principal(pk(user), user.name, user.role, "cookie", str(claims["c"]))
+
+
+def _refuse_if_blocked(auth: Auth, keys: list[str]) -> None:
+    """429 while this client, or this token's start, has failed too often of late."""
+    now = auth.clock()
+    if any(auth.failures.blocked(key, now) for key in keys):
+        raise _error(
+            web.HTTPTooManyRequests,
+            "too many failed sign-ins; wait a minute",
+            **{"Retry-After": str(int(auth.failures.window))},
+        )
 
 
 async def require_role(request: web.Request, role: str) -> Principal:
@@ -322,15 +360,14 @@ def auth_routes() -> web.RouteTableDef:
 async def _login(request: web.Request) -> web.StreamResponse:
     check_origin(request)
     auth = request.config_dict[AUTH]
-    client = request.remote or "?"
-    now = auth.clock()
-    if auth.failures.blocked(client, now):
-        raise _error(web.HTTPTooManyRequests, "too many failed sign-ins; wait a minute")
     as_json = request.content_type == "application/json"
     token, target = await _login_input(request, as_json)
+    keys = failure_keys(request.remote or "?", token)  # the real client (bot.web.app)
+    _refuse_if_blocked(auth, keys)
     user = await auth.by_token(token)
     if user is None:
-        auth.failures.record(client, now)
+        for key in keys:
+            auth.failures.record(key, auth.clock())
         async with auth.uow() as uow:
             uow.audit.append("auth.refused", "system", {"reason": "unknown or disabled token"})
             await uow.commit()
