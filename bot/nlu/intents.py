@@ -35,8 +35,9 @@ from bot.nlu import lexicon
 from bot.nlu.amounts import MAX_AMOUNT, parse_amount
 from bot.nlu.choices import YesNo, parse_yes_no
 from bot.nlu.numerals import NumberWords, number_words, parse_han_numeral
-from bot.nlu.phrases import Found, PhraseMatcher, clause_before
+from bot.nlu.phrases import Found, PhraseMatcher, clause_before, is_negated
 from bot.nlu.situation import Outlook, Reason, classify_reason, classify_recovery
+from bot.nlu.situation import _lex as situation_lexicon
 from bot.nlu.text import MAX_INPUT_CHARS, is_han, prepare
 
 QUESTION_TOPICS: tuple[str, ...] = (
@@ -70,16 +71,24 @@ PER_MONTH: Mapping[str, Decimal] = {
 }
 _CENTS = Decimal("0.01")
 _NEGATION_UNITS = 4
+_STRONG_REASON = 2
+#: Topics whose words are often the object of another question ("is the interest waived?",
+#: "are the charges dropped?"): they are the primary question only when no other is asked.
+_WEAK_TOPICS = frozenset({"rate", "statement", "total"})
 
 # Sentences end at these; a clause also at commas (not inside "1,200") and "but".
 _SENTENCE_END = re.compile(r"[!?;\n]+|(?<![0-9])\.+|\.+(?![0-9])")
 _CLAUSE_END = re.compile(
     r"[!?;\n]+|(?<![0-9])[.,]+|[.,]+(?![0-9])|\bbut\b|\bthough\b|但是|可是|不过|只是|但"
+    r"|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])"
 )
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _PICK = re.compile(r"(?:option|plan|choice|number|no\.?|#|方案|选项|第)\s*[0-9一二三四五]+")
 _MONEY_SIGN = re.compile(r"[$£€¥]|块|元|bucks?|dollars?|pounds?|quid|euros?")
 _SMALLEST = Decimal(10)
+_DAY_OF_MONTH = re.compile(
+    r"(?<![0-9])[0-9]{1,2}(?:st|nd|rd|th)\b|(?:[0-9]{1,2}|[一二三四五六七八九十廿]{1,3})[号日](?!元)"
+)
 _DAY_FIGURE = re.compile(r"(?<![0-9.,/:])([0-9]{1,2})(?:st|nd|rd|th)?(?![0-9])")
 
 
@@ -131,6 +140,9 @@ class _Lexicon:
     short_no: int
     accepts: PhraseMatcher
     short_yes: int
+    not_with: PhraseMatcher
+    not_negators: PhraseMatcher
+    after_name: PhraseMatcher
     negators: PhraseMatcher
     refuse: PhraseMatcher
     payday_cues: PhraseMatcher
@@ -197,6 +209,9 @@ def _lexicon(folder: str) -> _Lexicon:
         short_no=_int_value(own, "decline.short_no_max_words", 3),
         accepts=matcher("accept.phrases"),
         short_yes=_int_value(own, "accept.short_yes_max_words", 4),
+        not_with=matcher("accept.not_with"),
+        not_negators=matcher("common.not_negators"),
+        after_name=matcher("language.after_name"),
         negators=matcher("common.negators"),
         refuse=matcher("common.refuse"),
         payday_cues=matcher("common.payday_cues"),
@@ -231,8 +246,11 @@ def _scores(text: str) -> dict[str, float]:
         return {}
 
 
-def read(text: str, locale: str, *, today: date | None = None) -> Reading:
-    """Everything `text` says, in the debtor's `locale`; never raises."""
+def read(text: str, locale: str, *, today: date | None = None, use_model: bool = True) -> Reading:
+    """Everything `text` says, in the debtor's `locale`; never raises.
+
+    `use_model=False` reads with the rules alone (for measuring them).
+    """
     try:
         norm = prepare(text) if isinstance(text, str) else None
     except Exception:  # belt and braces: no text may break the dialog
@@ -243,7 +261,7 @@ def read(text: str, locale: str, *, today: date | None = None) -> Reading:
         found = _read(text, norm, locale, today)
     except Exception:  # a lexicon surprise reads as "other", never a crash
         return Reading(intent="other")
-    scores = _scores(text[:MAX_INPUT_CHARS]) if len(text) <= MAX_INPUT_CHARS else {}
+    scores = _scores(text) if use_model and len(text) <= MAX_INPUT_CHARS else {}
     return _combine(found, scores)
 
 
@@ -300,17 +318,23 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
     payday = _payday(norm, lex)
     declines = _declines(norm, lex, locale) and not questions
     answer = parse_yes_no(norm, locale)
+    reason = _reason(norm, locale)
+    recovery = classify_recovery(_mask_amounts(norm, lex), locale, today=today)
+    recovery_months = recovery.months if recovery.outlook is Outlook.TEMPORARY else None
+    plain_yes = (
+        answer is YesNo.YES
+        and _short(norm, lex.short_yes)
+        and not lex.not_with.search(norm)
+        and reason is None
+        and recovery_months is None
+    )
     accepts = (
         not questions
         and language is None
         and not declines
         and answer is not YesNo.NO
-        and (_accept_phrase(norm, lex) or (answer is YesNo.YES and _short(norm, lex.short_yes)))
+        and (_accept_phrase(norm, lex) or plain_yes)
     )
-    reason_value = classify_reason(norm, locale)
-    reason = None if reason_value is Reason.OTHER else reason_value.value
-    recovery = classify_recovery(_mask_amounts(norm, lex), locale, today=today)
-    recovery_months = recovery.months if recovery.outlook is Outlook.TEMPORARY else None
 
     monthly: Decimal | None = None
     if lump:
@@ -355,6 +379,23 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
     )
 
 
+def _reason(norm: str, locale: str) -> str | None:
+    """The cause said, when the evidence is strong: one strong phrase ("laid off") or two
+    weak ones; a lone "work" or "家里" is no cause ("I'm at work", "别打给我家里")."""
+    found = classify_reason(norm, locale)
+    if found is Reason.OTHER:
+        return None
+    lex = situation_lexicon(locale)
+    weight = 0
+    for hit in lex.reason_matcher.find(norm):
+        if is_negated(norm, hit.start, lex.negators, _NEGATION_UNITS):
+            continue
+        reason, strength = lex.reasons[hit.phrase]
+        if reason is found:
+            weight += strength
+    return found.value if weight >= _STRONG_REASON else None
+
+
 def _split(norm: str, breaks: re.Pattern[str]) -> list[str]:
     """Pieces of `norm`, each keeping the break that ends it ("what's the rate?")."""
     pieces: list[str] = []
@@ -395,19 +436,31 @@ def _questions(sentences: list[str], lex: _Lexicon) -> tuple[str, ...]:
             if hits and topic not in asked:
                 asked[topic] = offset + min(h.start for h in hits)
         offset += len(sentence)
-    return tuple(sorted(asked, key=lambda t: asked[t]))
+    order = sorted(asked, key=lambda t: asked[t])
+    strong = [t for t in order if t not in _WEAK_TOPICS]
+    if strong and order[0] in _WEAK_TOPICS:
+        order.remove(strong[0])
+        order.insert(0, strong[0])
+    return tuple(order)
 
 
 def _language(norm: str, lex: _Lexicon) -> str | None:
-    """The language asked for in words, when a switch word comes before its name or the
-    message is hardly more than the name ("english please", "中文")."""
+    """The language asked for in words: a switch word before its name ("speak chinese",
+    "用中文"), a request after it ("english please", "中文可以吗"), or a message that is
+    hardly more than the name ("english?", "中文"). "I don't speak English" is none."""
     mentions = list(lex.language_matcher.find(norm))
     if not mentions:
         return None
     for mention in mentions:
-        head = clause_before(norm, mention.start, 4)
-        if lex.switch.search(head) and not lex.negators.search(head):
-            return lex.language_names[mention.phrase]
+        target = lex.language_names[mention.phrase]
+        head = lex.not_negators.mask(clause_before(norm, mention.start, 4))
+        switches = list(lex.switch.find(head))
+        if switches and not lex.negators.ends_at(head, switches[-1].start, 10):
+            return target
+        if lex.after_name.at(norm, mention.end) and not lex.negators.ends_at(
+            norm, mention.start, 10
+        ):
+            return target
     rest = lex.language_fillers.mask(lex.language_matcher.mask(norm))
     if not _units(rest) and len({lex.language_names[m.phrase] for m in mentions}) == 1:
         return lex.language_names[mentions[0].phrase]
@@ -424,9 +477,10 @@ def _returning(norm: str, lex: _Lexicon) -> bool:
 
 
 def _negated(norm: str, found: Found, lex: _Lexicon) -> bool:
-    if lex.negators.search(clause_before(norm, found.start, _NEGATION_UNITS)):
+    head = lex.not_negators.mask(clause_before(norm, found.start, _NEGATION_UNITS))
+    if lex.negators.search(head):
         return True
-    after = norm[found.end : found.end + 3]
+    after = lex.not_negators.mask(norm[found.end : found.end + 4])
     return bool(after) and is_han(after[0]) and after[0] in "不没" and after[:2] != "不是"
 
 
@@ -438,17 +492,21 @@ def _frequency(norm: str, lex: _Lexicon) -> tuple[str | None, str]:
     """The frequency said beside a figure, and the text with non-monthly cues blanked so
     that `parse_amount` reads the figure ("75 every two weeks" -> "75")."""
     said: str | None = None
-    masked = norm
+    pieces: list[str] = []
+    done = 0
     for found in lex.frequency_matcher.find(norm):
         name = lex.frequencies[found.phrase]
-        bare = name == "monthly" and found.phrase in ("month", "个月", "一月")
-        if bare and said is None and not _after_figure(norm, found.start, lex):
-            continue
         if said is None or (said == "monthly" and name != "monthly"):
             said = name
+        pieces.append(norm[done : found.start])
         if name != "monthly":
-            masked = masked[: found.start] + " " * (found.end - found.start) + masked[found.end :]
-    return said, masked
+            pieces.append(" " * (found.end - found.start))
+        else:
+            # One plain cue with no numeral in it: "两千五一个月" reads as "两千五 每月".
+            pieces.append(" 每月 " if any(is_han(ch) for ch in found.phrase) else " a month ")
+        done = found.end
+    pieces.append(norm[done:])
+    return said, "".join(pieces)
 
 
 def _after_figure(norm: str, start: int, lex: _Lexicon) -> bool:
@@ -467,7 +525,7 @@ def _after_figure(norm: str, start: int, lex: _Lexicon) -> bool:
 
 def _amount(masked: str, lex: _Lexicon, locale: str) -> Decimal | None:
     """The figure the debtor offers: clauses refusing or naming the debt are left out."""
-    clauses = _split(masked, _CLAUSE_END)
+    clauses = _split(_DAY_OF_MONTH.sub(lambda m: " " * len(m.group()), masked), _CLAUSE_END)
     kept = [c for c in clauses if not lex.refuse.search(c)]
     if not kept:
         return None
