@@ -305,6 +305,19 @@ class User(SQLModel, table=True):
     created_at: datetime = _created()
 
 
+class UserSession(SQLModel, table=True):
+    """A console or admin sign-in. The cookie carries a random id; only its SHA-256 is kept.
+    Logging out ends it; disabling the user or rotating their token ends them all."""
+
+    __tablename__ = "app_session"
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 hex of the cookie's session id
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = _created()
+    expires_at: datetime = _time()
+    ended_at: datetime | None = _time(default=None)
+
+
 metadata = SQLModel.metadata
 
 

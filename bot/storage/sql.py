@@ -26,6 +26,7 @@ from bot.storage.models import (
     Offer,
     Policy,
     User,
+    UserSession,
 )
 from bot.storage.types import utcnow
 
@@ -534,3 +535,22 @@ class SqlUsers(_Repository):
 
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
+
+    async def everyone(self) -> list[User]:
+        return list((await self.session.execute(select(User).order_by(col(User.name)))).scalars())
+
+    def add_session(self, session: UserSession) -> None:
+        self.session.add(session)
+
+    async def find_session(self, session_hash: str) -> UserSession | None:
+        return await self.session.get(UserSession, session_hash)
+
+    async def end_sessions(self, user_id: int, session_hash: str | None = None) -> None:
+        statement = (
+            update(UserSession)
+            .where(col(UserSession.user_id) == user_id, col(UserSession.ended_at).is_(None))
+            .values(ended_at=utcnow())
+        )
+        if session_hash is not None:
+            statement = statement.where(col(UserSession.id) == session_hash)
+        await self.session.execute(statement)

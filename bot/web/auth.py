@@ -21,8 +21,10 @@ Two ways in, tried in order:
 - The ``parley_session`` cookie that ``POST /auth/login`` sets (form field or JSON key
   ``token``): HttpOnly, SameSite=Strict, Path=/, Secure over TLS, valid 12 hours. Its value
   is ``base64url(json).base64url(HMAC-SHA256)`` under a key derived from the storage secret
-  key; it names the user and the first 16 hex digits of their token hash, so a new token or
-  a disabled user ends every session at the next request (the user row is read each time).
+  key; it names the user, the first 16 hex digits of their token hash and a random session
+  id whose SHA-256 is a row of ``app_session``. Logout ends that row; a new token
+  (``parley users rotate``) or a disabled user (``parley users disable``) ends every session
+  at the next request (the user and session rows are read each time).
 
 CSRF, for cookie sessions: an unsafe method (POST, PUT, PATCH, DELETE) must carry the
 session's CSRF token in the ``X-CSRF-Token`` header (or a ``csrf_token`` form field); pages
@@ -42,6 +44,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -49,7 +52,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.identity import token_hash
-from bot.storage.models import User, pk
+from bot.storage.models import User, UserSession, pk
 from bot.storage.ports import UnitOfWork
 
 __all__ = [
@@ -160,18 +163,41 @@ class Auth:
     def _cookie_key(self) -> bytes:
         return hmac.new(self.key, b"parley:session-cookie:v1", hashlib.sha256).digest()
 
-    def seal(self, user: User, now: float | None = None) -> tuple[str, str]:
-        """A signed cookie value for ``user`` and its CSRF token."""
+    def seal(self, user: User, session_id: str, now: float | None = None) -> tuple[str, str]:
+        """A signed cookie value for ``user``'s session ``session_id`` and its CSRF token."""
         csrf = secrets.token_urlsafe(24)
         issued = int(self.clock() if now is None else now)
         body = {
             "u": pk(user),
             "h": user.token_hash[:_HASH_PREFIX],
+            "s": session_id,
             "x": issued + self.session_seconds,
             "c": csrf,
         }
         raw = json.dumps(body, separators=(",", ":")).encode()
         return f"{_b64(raw)}.{_b64(self._sign(raw))}", csrf
+
+    async def start_session(self, user: User) -> tuple[str, str]:
+        """Record a new server-side session for ``user``; its cookie value and CSRF token."""
+        session_id = secrets.token_urlsafe(32)
+        now = self.clock()
+        async with self.uow() as uow:
+            uow.users.add_session(
+                UserSession(
+                    id=_session_hash(session_id),
+                    user_id=pk(user),
+                    expires_at=datetime.fromtimestamp(now + self.session_seconds, UTC),
+                )
+            )
+            uow.audit.append("auth.login", f"{user.role}:{user.name}", {"via": "cookie"})
+            await uow.commit()
+        return self.seal(user, session_id, now)
+
+    async def end_session(self, claims: dict[str, Any]) -> None:
+        async with self.uow() as uow:
+            await uow.users.end_sessions(claims["u"], _session_hash(claims["s"]))
+            uow.audit.append("auth.logout", "system", {"user_id": claims["u"]})
+            await uow.commit()
 
     def unseal(self, value: str) -> dict[str, Any] | None:
         """The cookie's claims when the signature holds and it has not expired."""
@@ -205,9 +231,16 @@ class Auth:
         return None if user is None or user.disabled else user
 
     async def by_session(self, claims: dict[str, Any]) -> User | None:
+        """The session's user while the session is live on the server (not logged out,
+        not expired) and the user is neither disabled nor given a new token."""
         async with self.uow() as uow:
             user = await uow.users.get(claims["u"])
-        if user is None or user.disabled:
+            session = await uow.users.find_session(_session_hash(claims["s"]))
+        if user is None or user.disabled or session is None:
+            return None
+        if session.user_id != claims["u"] or session.ended_at is not None:
+            return None
+        if session.expires_at.timestamp() <= self.clock():
             return None
         return user if hmac.compare_digest(user.token_hash[:_HASH_PREFIX], claims["h"]) else None
 
@@ -216,9 +249,15 @@ def _claims_ok(claims: dict[str, Any]) -> bool:
     return (
         isinstance(claims.get("u"), int)
         and isinstance(claims.get("h"), str)
+        and isinstance(claims.get("s"), str)
+        and 0 < len(claims["s"]) <= 64
         and isinstance(claims.get("x"), int)
         and isinstance(claims.get("c"), str)
     )
+
+
+def _session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 def _b64(raw: bytes) -> str:
@@ -372,10 +411,7 @@ async def _login(request: web.Request) -> web.StreamResponse:
             uow.audit.append("auth.refused", "system", {"reason": "unknown or disabled token"})
             await uow.commit()
         raise _error(web.HTTPUnauthorized, "that token is not valid")
-    cookie, csrf = auth.seal(user)
-    async with auth.uow() as uow:
-        uow.audit.append("auth.login", f"{user.role}:{user.name}", {"via": "cookie"})
-        await uow.commit()
+    cookie, csrf = await auth.start_session(user)
     body = {"name": user.name, "role": user.role, "csrf": csrf}
     if as_json or target is None:
         response = web.json_response(body)
@@ -421,6 +457,10 @@ async def _logout(request: web.Request) -> web.StreamResponse:
     user = await current_user(request)
     if user is not None and user.via == "cookie":
         await require_role(request, "agent")  # CSRF: a foreign page may not sign you out
+        auth = request.config_dict[AUTH]
+        claims = auth.unseal(request.cookies.get(COOKIE, ""))
+        if claims is not None:
+            await auth.end_session(claims)  # a copy of the cookie is worth nothing now
     response = web.json_response({"signed_out": True})
     response.del_cookie(COOKIE, path="/")
     return response
