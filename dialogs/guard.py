@@ -4,6 +4,18 @@ The engine runs the guard before the step and passes its verdict in ``Event.guar
 category that stops the conversation answers here and moves to HANDOFF, STOPPED or
 CLOSED; vulnerability, abuse (the first time) and hardship add their line and let the
 state's own handler go on with what else the message said.
+
+Before verification nobody is known, so no answer here implies a debt (DESIGN §6): no
+collection, no payments, no debt advice or counselling lines; a neutral line, a general
+wellbeing line with the crisis numbers, and a person. After verification the fuller words
+are said, and the advice owed to a vulnerability shown earlier is given then.
+
+A chat that says it is not the account holder (the guard's third_party, even beside a
+higher category: "I'm his wife, he passed away") is marked for good (``THIRD_PARTY`` in
+the conversation data; it survives /start and binding a reference in that chat). If it
+later answers the checks correctly, nothing is disclosed: it is told kindly that we can
+only speak with the account holder, and a person checks (handoff ``third_party``). Only
+an agent who hands the conversation back as verified lifts the hold.
 """
 
 from __future__ import annotations
@@ -26,6 +38,16 @@ from dialogs.turn import Turn
 
 Reaction = Callable[[Turn], State | None]
 
+#: Conversation data: this chat has said it is not the account holder.
+THIRD_PARTY = "third_party"
+# Before verification, the words of these replies would imply a debt; these do not.
+_BEFORE_VERIFICATION = {
+    "guard.self_harm": "guard.self_harm_unverified",
+    "guard.bankruptcy": "guard.noted",
+    "guard.dispute": "guard.noted",
+    "guard.dispute_us": "guard.noted",
+}
+
 _ADVICE = {"US": "advice.US", "GB": "advice.GB", "CN": "advice.CN"}
 _FORGET_ON_THIRD_PARTY = ("verified", "dob", "offer", "chosen", "pending_min", "situation")
 _REVIEW_STOP = {"review": "free-text stop; check on wellbeing"}
@@ -34,6 +56,20 @@ _STOP_REVIEW_PRIORITY = 1  # a person looks soon; nothing is sent to the debtor 
 
 def _priority(category: str) -> int:
     return HANDOFF_PRIORITY.get(Category(category), 3)
+
+
+def private(turn: Turn) -> bool:
+    """Whether nothing that implies a debt may be said: before verification (greet,
+    verify, or not verified), or to a chat that said it is not the account holder."""
+    return (
+        not turn.verified
+        or turn.state in (State.GREET, State.VERIFY)
+        or bool(turn.data.get(THIRD_PARTY))
+    )
+
+
+def _key(turn: Turn, key: str) -> str:
+    return _BEFORE_VERIFICATION.get(key, key) if private(turn) else key
 
 
 def _crisis(turn: Turn, *, stopped: bool = False) -> None:
@@ -46,7 +82,7 @@ def _crisis(turn: Turn, *, stopped: bool = False) -> None:
         if emergency
         else Reply(f"guard.self_harm_after{suffix}_any")
     )
-    turn.say("guard.self_harm", parts=(*safety.crisis_lines(turn), after))
+    turn.say(_key(turn, "guard.self_harm"), parts=(*safety.crisis_lines(turn), after))
 
 
 def self_harm(turn: Turn, *, raised: bool = False) -> State:
@@ -93,7 +129,7 @@ def _farewell(turn: Turn, cues: tuple[str, ...]) -> State:
 
 def _hand_to_person(key: str, category: str) -> Reaction:
     def react(turn: Turn) -> State:
-        turn.say(key)
+        turn.say(_key(turn, key))
         return handoff(turn, category, _priority(category))
 
     return react
@@ -102,13 +138,15 @@ def _hand_to_person(key: str, category: str) -> Reaction:
 def dispute(turn: Turn) -> State:
     if turn.account is not None:
         turn.emit(DisputeRecorded(turn.account.id))
-    turn.say("guard.dispute_us" if us(turn.account) else "guard.dispute")
+    turn.say(_key(turn, "guard.dispute_us" if us(turn.account) else "guard.dispute"))
     return handoff(turn, "dispute", _priority("dispute"))
 
 
 def third_party(turn: Turn) -> State:
-    """Disclose nothing, apologise, end. Whatever was verified in this chat is forgotten."""
+    """Disclose nothing, apologise, end. Whatever was verified in this chat is forgotten,
+    and the chat stays marked (see the module's docstring)."""
     turn.forget(*_FORGET_ON_THIRD_PARTY)
+    turn.data[THIRD_PARTY] = True
     turn.emit(Note("dialog.third_party", {"state": turn.state.value}))
     turn.say("guard.third_party")
     return State.CLOSED
@@ -124,8 +162,12 @@ def vulnerability(turn: Turn) -> State | None:
         return None  # said once; the gentler tone stays
     turn.data["gentle"] = True
     turn.tone = "melancholic"
-    advice = Reply(_ADVICE.get(region(turn.account), "advice.any"))
-    turn.say("guard.vulnerability", buttons=(HUMAN,), parts=(advice,))
+    if private(turn):
+        support = safety.wellbeing(turn)  # general support; debt advice once verified
+        turn.data["advice_due"] = True
+    else:
+        support = Reply(_ADVICE.get(region(turn.account), "advice.any"))
+    turn.say("guard.vulnerability", buttons=(HUMAN,), parts=(support,))
     turn.emit(Note("dialog.vulnerability", {"state": turn.state.value}))
     return None
 
@@ -148,6 +190,8 @@ def hardship(turn: Turn) -> State | None:
     if not turn.data.get("hardship") and turn.state in (State.GREET, State.VERIFY):
         turn.say("guard.hardship")
     turn.data["hardship"] = True
+    if private(turn):
+        return None  # GB's free-advice signpost comes with the disclosure (disclose.notices)
     if region(turn.account) == "GB" and not turn.data.get("advised"):
         turn.data["advised"] = True  # GB: free debt advice once hardship is shown
         turn.closing.append(Reply("advice.GB"))
@@ -171,7 +215,35 @@ REACTIONS: dict[str, Reaction] = {
 }
 
 
+def held_back(turn: Turn, *, answered: bool = True) -> State | None:
+    """A chat marked as not the account holder has passed the checks (``answered``) or is
+    known to the engine as verified: nothing is disclosed; said kindly, and a person checks.
+    None when the chat is not marked, or an agent has confirmed it since."""
+    if turn.verified or not turn.data.get(THIRD_PARTY):
+        return None
+    turn.forget("dob")
+    turn.emit(Note("dialog.third_party", {"state": turn.state.value, "held_back": True}))
+    turn.say("guard.third_party_checked")
+    facts = {"told_third_party": True, "answers_matched": answered}
+    return handoff(turn, "third_party", _priority("third_party"), facts)
+
+
+def after_verification(turn: Turn) -> None:
+    """What was held back until the debtor was known: the free-advice signpost owed to a
+    vulnerability shown before verification (GB: once in the conversation)."""
+    if not turn.data.pop("advice_due", None):
+        return
+    code = region(turn.account)
+    if code == "GB":
+        if turn.data.get("advised"):
+            return
+        turn.data["advised"] = True
+    turn.closing.append(Reply(_ADVICE.get(code, "advice.any")))
+
+
 def react(turn: Turn) -> State | None:
     """The guard's category's answer, or None to let the state's handler go on."""
+    if Category.THIRD_PARTY.value in turn.event.guard.categories:
+        turn.data[THIRD_PARTY] = True  # said beside a higher category, it still holds
     reaction = REACTIONS.get(turn.category)
     return reaction(turn) if reaction is not None else None

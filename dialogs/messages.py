@@ -400,6 +400,13 @@ MESSAGES: Mapping[str, Message] = {
             "wait. Please talk to someone now, free and at any time:"
         )
     ),
+    # Before verification (issue 11): nothing that implies a debt, to anyone.
+    "guard.self_harm_unverified": Message(
+        N_(
+            "I'm really sorry you're feeling this way. Everything else can wait. Please talk "
+            "to someone now, free and at any time:"
+        )
+    ),
     "crisis.US": Message(N_("• Call or text {line} (Suicide & Crisis Lifeline)")),
     "crisis.GB": Message(N_("• Call {line}")),
     "crisis.CN": Message(N_("• Call the mental health helpline {line}")),
@@ -483,6 +490,21 @@ MESSAGES: Mapping[str, Message] = {
         N_(
             "I'm sorry to have troubled you. We can only speak with the account holder, so we "
             "won't share anything here. Take care."
+        )
+    ),
+    # A chat that said it is not the account holder, then answered the checks (issue 11).
+    "guard.third_party_checked": Message(
+        N_(
+            "Thank you. As you told us you aren't the account holder, I can't share anything "
+            "here: we can only speak with the account holder. A person from our team will "
+            "check and reply here, usually within a working day."
+        )
+    ),
+    # Before verification, in place of replies that would imply a debt (issue 11).
+    "guard.noted": Message(
+        N_(
+            "Thank you for telling me. I'll pass this to a member of our team, who will get in "
+            "touch here, usually within a working day."
         )
     ),
     "guard.complaint": Message(

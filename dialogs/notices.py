@@ -36,7 +36,8 @@ def add_required(turn: Turn) -> None:
         if not turn.data.get("told_creditor") and "notice.cn_who" not in said:
             missing.append(Reply("notice.cn_who", {"creditor": turn.ctx.creditor_name}))
         turn.data["told_creditor"] = True
-    if region(account) == "GB" and turn.data.get("hardship") and not turn.data.get("advised"):
+    hardship = turn.verified and turn.data.get("hardship")  # before it, nothing implies a debt
+    if region(account) == "GB" and hardship and not turn.data.get("advised"):
         if "advice.GB" not in said:
             missing.append(Reply("advice.GB"))
         turn.data["advised"] = True

@@ -19,7 +19,7 @@ from dialogs.model import (
     Outcome,
     State,
 )
-from tests.test_dialog_world import Chat, at_offer, effects, keys, verified
+from tests.test_dialog_world import DOB_AND_PHONE, Chat, at_offer, effects, keys, verified
 
 LANGUAGES = ["en", "zh_CN"]
 
@@ -82,6 +82,12 @@ STOPPING = {
     "complaint": (State.HANDOFF, "guard.complaint", "complaint", 2),
     "human_requested": (State.HANDOFF, "handoff.human", "human_requested", 3),
 }
+# Before verification the words that would imply a debt give way to neutral ones (issue 11).
+BEFORE_VERIFICATION = {
+    "self_harm": "guard.self_harm_unverified",
+    "bankruptcy": "guard.noted",
+    "dispute": "guard.noted",
+}
 
 
 def _cases() -> list[object]:
@@ -101,6 +107,8 @@ def test_a_stopping_category_wins_from_any_state(
     assert chat.state is state
     outcome = chat.say("…", guard=category)
     after, key, reason, priority = STOPPING[category]
+    if state in (State.GREET, State.VERIFY):
+        key = BEFORE_VERIFICATION.get(category, key)
     assert outcome.state is after
     assert keys(outcome)[0] == key
     assert not any(r.states_debt for r in outcome.replies)  # payment talk stops
@@ -160,7 +168,10 @@ def test_vulnerability_is_gentle_and_offers_a_person(state: State, language: str
     chat = STATES[state](language)
     outcome = chat.say("I have depression and it is hard to think", guard="vulnerability")
     assert keys(outcome)[0] == "guard.vulnerability"
-    assert keys(outcome)[1].startswith("advice.")
+    if state in (State.GREET, State.VERIFY):  # general support, no debt advice (issue 11)
+        assert keys(outcome)[1] == "guard.wellbeing"
+    else:
+        assert keys(outcome)[1].startswith("advice.")
     assert [b.id for b in outcome.replies[0].buttons] == ["human"]
     assert outcome.tone == "melancholic"
     assert outcome.state not in (State.HANDOFF, State.STOPPED)
@@ -446,3 +457,179 @@ def test_tone_is_inferred_and_picks_the_variant(
         render(disclosure, language, outcome.tone).text
         != render(disclosure, language, "neutral").text
     )
+
+
+# --- issue 11: before verification nothing implies a debt; third parties learn nothing ----
+
+# Words that would tell whoever holds the phone that there is a debt. Crisis lines (988,
+# Samaritans, 12356) are allowed; so is "account", which every greeting names.
+DEBT_WORDS = {
+    "en": (
+        "debt",
+        "owe",
+        "collect",
+        "balance",
+        "arrears",
+        "advice",
+        "advis",
+        "counsel",
+        "stepchange",
+        "national debtline",
+        "moneyhelper",
+        "payment",
+        "repay",
+        "overdue",
+        "past due",
+    ),
+    "zh_CN": ("债", "欠", "催收", "还款", "账单", "咨询", "逾期", "还钱", "12348"),
+}
+GUARD_MESSAGES = {
+    "self_harm": "I want to end it all",
+    "deceased": "he passed away last month",
+    "bankruptcy": "I filed for bankruptcy",
+    "attorney": "talk to my lawyer",
+    "cease_contact": "please stop messaging me",
+    "dispute": "I dispute this",
+    "servicemember": "I'm on active duty",
+    "third_party": "I'm his mum",
+    "complaint": "I want to make a complaint",
+    "vulnerability": "I have cancer and I'm in hospital",
+    "human_requested": "can I talk to a person",
+    "abuse": "you idiots",
+    "hardship": "I lost my job",
+}
+ACCOUNTS = ("A-10001", "A-20001", "A-30001")  # CN, US, GB
+
+
+def _before_verification() -> list[object]:
+    """Every guard category (and /human) in greet, and in verify at either question, for a
+    CN, US and GB account, in both languages."""
+    places = [(None, "greet"), *((ref, at) for ref in ACCOUNTS for at in ("verify", "phone"))]
+    return [
+        pytest.param(ref, at, category, language, id=f"{at}-{ref}-{category}-{language}")
+        for language in LANGUAGES
+        for category in [*GUARD_MESSAGES, "human"]
+        for ref, at in places
+    ]
+
+
+@pytest.mark.parametrize(("ref", "at", "category", "language"), _before_verification())
+def test_issue11_no_guard_reply_before_verification_implies_a_debt(
+    ref: str | None, at: str, category: str, language: str
+) -> None:
+    chat = Chat(language=language)
+    if ref is not None:
+        chat.start(ref)
+        if at == "phone":  # the date of birth given, the phone digits still to come
+            chat.say("1990-01-01")
+    if category == "human":
+        outcome = chat.send(EventKind.HUMAN)
+    else:
+        outcome = chat.say(GUARD_MESSAGES[category], guard=category)
+    text = chat.text(outcome).casefold()
+    assert text, keys(outcome)
+    for word in DEBT_WORDS[language]:
+        assert word not in text, (word, keys(outcome), text)
+    assert not any(r.states_debt for r in outcome.replies)
+    if category == "self_harm":
+        line = "12356" if ref == "A-10001" or (ref is None and language == "zh_CN") else ""
+        line = line or {"A-20001": "988", "A-30001": "116 123"}.get(ref or "", "988")
+        assert line in text  # the crisis line stays
+
+
+@pytest.mark.parametrize("ref", ACCOUNTS)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("said", ["I'm his mum", "this is his wife", "我是他老婆", "我是他同事"])
+def test_issue11_a_third_party_who_then_answers_the_checks_is_told_nothing(
+    ref: str, language: str, said: str
+) -> None:
+    chat = Chat(language=language)
+    chat.start(ref)
+    ended = chat.say(said, guard="third_party")
+    assert ended.state is State.CLOSED
+    assert keys(ended) == ["guard.third_party"]
+    born, last4 = DOB_AND_PHONE[ref]
+    for answer in (born, last4):  # in the ended chat: nothing
+        outcome = chat.say(answer)
+        assert keys(outcome) == ["closed.again"]
+    chat.start(ref)  # and again from the start, in the same chat
+    chat.say(born)
+    outcome = chat.say(last4)
+    assert keys(outcome) == ["guard.third_party_checked"]
+    assert outcome.state is State.HANDOFF
+    assert [(e.reason, e.summary["answers_matched"]) for e in _handoffs(outcome)] == [
+        ("third_party", True)
+    ]
+    assert not any(r.states_debt for r in outcome.replies)
+    text = chat.text(outcome).casefold()
+    for word in (*DEBT_WORDS[language], "13,060", "4,655", "2,870", "$", "¥", "£"):
+        assert word not in text
+    assert not chat.snapshot.data.get("verified")
+
+
+def test_issue11_the_mark_survives_binding_a_reference_in_the_same_chat() -> None:
+    chat = Chat(language="zh_CN")
+    assert chat.say("我是他妈妈", guard="third_party").state is State.CLOSED
+    chat.start("A-10001")
+    chat.say("1988-04-02")
+    outcome = chat.say("8000")
+    assert keys(outcome) == ["guard.third_party_checked"]
+    assert "13,060" not in chat.text(outcome)
+
+
+def test_issue11_a_chat_the_engine_knows_as_verified_is_still_held_back() -> None:
+    chat = verified("A-20001")
+    chat.say("this is his wife", guard="third_party")
+    chat.identity_verified = True  # the engine remembers this chat user passed the checks
+    outcome = chat.start("A-20001")
+    assert keys(outcome)[-1] == "guard.third_party_checked"
+    assert outcome.state is State.HANDOFF
+    assert [(e.reason, e.summary["answers_matched"]) for e in _handoffs(outcome)] == [
+        ("third_party", False)
+    ]
+    assert "4,655" not in chat.text(outcome)
+
+
+def test_issue11_an_agent_handing_back_as_verified_lifts_the_hold() -> None:
+    chat = Chat()
+    chat.start("A-20001")
+    chat.say("I'm his mum", guard="third_party")
+    chat.start("A-20001")
+    chat.say("1985-02-14")
+    chat.say("0142")
+    assert chat.state is State.HANDOFF
+    chat.identity_verified = True  # the checks passed; the agent has confirmed who it is
+    back = chat.send(EventKind.RESUME, "disclose")
+    assert back.state is State.DISCLOSE
+    assert chat.snapshot.data["verified"] is True
+
+
+def test_issue11_vulnerability_before_verification_is_general_and_the_advice_comes_after() -> None:
+    chat = Chat()
+    chat.start("A-20001")
+    outcome = chat.say("my husband has cancer", guard="vulnerability")
+    text = chat.text(outcome)
+    assert "988" in text
+    assert "counsel" not in text.casefold()
+    assert "advice.US" not in keys(outcome)
+    chat.say("1985-02-14")
+    after = chat.say("0142")
+    assert after.state is State.DISCLOSE
+    assert "advice.US" in keys(after)
+    assert "1-800-388-2227" in chat.text(after)
+
+
+def test_issue11_gb_hardship_before_verification_is_signposted_with_the_disclosure() -> None:
+    chat = Chat()
+    chat.start("A-30001")
+    outcome = chat.say("I lost my job", guard="hardship")
+    assert "advice.GB" not in keys(outcome)
+    assert "StepChange" not in chat.text(outcome)
+    chat.say("1990-03-08")
+    after = chat.say("0123")
+    assert keys(after).count("advice.GB") == 1
+    assert "StepChange" in chat.text(after)
+
+
+def _handoffs(outcome: Outcome) -> list[HandoffRequested]:
+    return [e for e in outcome.effects if isinstance(e, HandoffRequested)]

@@ -1,7 +1,13 @@
-"""greet: who we speak for, warmly, and no debt detail; binds the account by its reference."""
+"""greet: who we speak for, warmly, and no debt detail; binds the account by its reference.
+
+Binding a reference starts the conversation's data afresh, except that a chat which has
+said it is not the account holder stays marked (dialogs.guard.THIRD_PARTY): typing or
+deep-linking a reference again does not make it the account holder.
+"""
 
 from __future__ import annotations
 
+from dialogs import guard
 from dialogs.common import HUMAN, bind
 from dialogs.model import AccountView, State
 from dialogs.states import verify
@@ -19,7 +25,7 @@ def handle(turn: Turn) -> State:
     found = _typed_reference(turn)
     if found is not None:
         _hello(turn)
-        bind(turn, found)
+        _bind(turn, found)
         return verify.enter(turn)
     if turn.account is not None:
         _hello(turn)
@@ -40,7 +46,7 @@ def start(turn: Turn) -> State:
     found = _candidate(turn, ref) if ref else None
     if found is not None and (turn.account is None or found.id != turn.account.id):
         _hello(turn, again=True)
-        bind(turn, found)
+        _bind(turn, found)
         return verify.enter(turn)
     if turn.account is None:
         _hello(turn, again=True)
@@ -55,6 +61,13 @@ def start(turn: Turn) -> State:
         return verify.enter(turn)
     turn.say("greet.welcome_back")
     return turn.prompt(turn.state)
+
+
+def _bind(turn: Turn, account: AccountView) -> None:
+    told = turn.data.get(guard.THIRD_PARTY)
+    bind(turn, account)
+    if told:
+        turn.data[guard.THIRD_PARTY] = True
 
 
 def _hello(turn: Turn, *, again: bool = False) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from dialogs import understand
+from dialogs import guard, understand
 from dialogs.common import HUMAN, aware, handoff, local_now
 from dialogs.model import State, VerificationFailed, VerificationPassed
 from dialogs.states import disclose
@@ -27,6 +27,8 @@ def enter(turn: Turn) -> State:
     if _locked_until(turn) is not None:
         return _say_locked(turn)
     if turn.verified or verified_before(turn):
+        if (held := guard.held_back(turn, answered=False)) is not None:
+            return held  # this chat said it is not the account holder
         turn.data["verified"] = True
         return disclose.enter(turn)
     turn.say("verify.ask_dob")
@@ -81,9 +83,12 @@ def _check(turn: Turn, stored: list[object]) -> State:
     if account is None:
         return turn.prompt(State.GREET)
     if turn.ctx.verify(account, candidates, last4):
-        turn.data["verified"] = True
         turn.emit(VerificationPassed(account.id))
+        if (held := guard.held_back(turn)) is not None:
+            return held  # this chat said it is not the account holder: nothing disclosed
+        turn.data["verified"] = True
         turn.say("verify.passed")
+        guard.after_verification(turn)
         return disclose.enter(turn)
     failures = _failures_so_far(turn) + 1
     turn.data["failures"] = failures
