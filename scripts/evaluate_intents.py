@@ -107,7 +107,8 @@ def systems(today: date) -> dict[str, Callable[[str, str], Reading | None]]:
         scores = intents._scores(text)
         if not scores:
             return None
-        return Reading(intent=max(scores, key=lambda k: scores[k]), scores=scores)
+        best = max(scores, key=lambda k: scores[k])
+        return Reading(intent=best, scores=scores, source="model-only")
 
     return {"rules": rules, "model": model_only, "combined": combined}
 
@@ -159,6 +160,8 @@ def _slots(lines: list[Line], readings: Sequence[Reading | None]) -> str:
             right[key] += slot_right(key, value, reading)
     if not total:
         return "—"
+    if all(r is not None and r.source == "model-only" for r in readings):
+        return "n/a (slots come from the rules)"
     whole = sum(right.values()) / sum(total.values())
     parts = ", ".join(f"{k} {right[k]}/{total[k]}" for k in sorted(total))
     return f"{whole:.3f} ({parts})"
@@ -172,7 +175,13 @@ def main() -> int:
     parser.add_argument("--today", type=date.fromisoformat, default=None)
     parser.add_argument("--errors", action="store_true", help="print misread lines (not test)")
     parser.add_argument("--docs", action="store_true", help="append the table to the docs")
+    parser.add_argument("--heads", type=Path, help="intent heads to use instead of the shipped")
     args = parser.parse_args()
+    if args.heads:
+        from bot.nlu import model
+
+        heads = model.load_heads(args.heads)
+        intents._model_scores[:] = [heads.scores]
     today = args.today or datetime.now(UTC).date()
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     if args.errors and "test" in sets:

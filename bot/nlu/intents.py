@@ -75,6 +75,8 @@ _STRONG_REASON = 2
 #: Topics whose words are often the object of another question ("is the interest waived?",
 #: "are the charges dropped?"): they are the primary question only when no other is asked.
 _WEAK_TOPICS = frozenset({"rate", "statement", "total"})
+#: "What happens next" is often asked beside a sharper question ("会怎么样 会起诉吗").
+_GENERAL_TOPICS = frozenset({"next"})
 
 # Sentences end at these; a clause also at commas (not inside "1,200") and "but".
 _SENTENCE_END = re.compile(r"[!?;\n]+|(?<![0-9])\.+|\.+(?![0-9])")
@@ -138,6 +140,8 @@ class _Lexicon:
     frequency_matcher: PhraseMatcher
     declines: PhraseMatcher
     short_no: int
+    short_no_words: PhraseMatcher
+    short_no_fillers: PhraseMatcher
     accepts: PhraseMatcher
     short_yes: int
     not_with: PhraseMatcher
@@ -207,6 +211,8 @@ def _lexicon(folder: str) -> _Lexicon:
         frequency_matcher=PhraseMatcher(frequencies),
         declines=matcher("decline.phrases"),
         short_no=_int_value(own, "decline.short_no_max_words", 3),
+        short_no_words=matcher("decline.short_no"),
+        short_no_fillers=matcher("decline.short_no_fillers"),
         accepts=matcher("accept.phrases"),
         short_yes=_int_value(own, "accept.short_yes_max_words", 4),
         not_with=matcher("accept.not_with"),
@@ -321,6 +327,8 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
     reason = _reason(norm, locale)
     recovery = classify_recovery(_mask_amounts(norm, lex), locale, today=today)
     recovery_months = recovery.months if recovery.outlook is Outlook.TEMPORARY else None
+    # "it'll get better in a few months": an outlook said in words (not a bare yes/no)
+    outlook_said = recovery.outlook is not Outlook.UNSURE and answer is None
     plain_yes = (
         answer is YesNo.YES
         and _short(norm, lex.short_yes)
@@ -358,7 +366,7 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
         intent = "decline"
     elif accepts:
         intent = "accept"
-    elif reason is not None or recovery_months is not None:
+    elif reason is not None or recovery_months is not None or outlook_said:
         intent = "situation"
     else:
         intent = "other"
@@ -437,11 +445,10 @@ def _questions(sentences: list[str], lex: _Lexicon) -> tuple[str, ...]:
                 asked[topic] = offset + min(h.start for h in hits)
         offset += len(sentence)
     order = sorted(asked, key=lambda t: asked[t])
-    strong = [t for t in order if t not in _WEAK_TOPICS]
-    if strong and order[0] in _WEAK_TOPICS:
-        order.remove(strong[0])
-        order.insert(0, strong[0])
-    return tuple(order)
+    tiers = [[t for t in order if t not in _WEAK_TOPICS | _GENERAL_TOPICS]]
+    tiers += [[t for t in order if t in _GENERAL_TOPICS], [t for t in order if t in _WEAK_TOPICS]]
+    primary = next(tier[0] for tier in tiers if tier) if order else None
+    return tuple([primary, *(t for t in order if t != primary)] if primary else ())
 
 
 def _language(norm: str, lex: _Lexicon) -> str | None:
@@ -551,7 +558,10 @@ def _mask_amounts(norm: str, lex: _Lexicon) -> str:
 def _declines(norm: str, lex: _Lexicon, locale: str) -> bool:
     if any(not _negated_decline(norm, f, lex) for f in lex.declines.find(norm)):
         return True
-    return _short(norm, lex.short_no) and parse_yes_no(norm, locale) is YesNo.NO
+    if not _short(norm, lex.short_no) or not lex.short_no_words.search(norm):
+        return False
+    rest = lex.short_no_fillers.mask(lex.short_no_words.mask(norm))
+    return not _units(rest) and parse_yes_no(norm, locale) is not YesNo.YES
 
 
 def _negated_decline(norm: str, found: Found, lex: _Lexicon) -> bool:
