@@ -576,6 +576,180 @@ MESSAGES: Mapping[str, Message] = {
             "here, usually within a working day."
         )
     ),
+    # --- issue 11: questions, sums, returns, feelings (dialogs/answers.py) ---------------
+    "kind.other": Message(
+        N_(
+            "I hear you, and there's no judgement here — lots of people go through this. "
+            "Let's take it one step at a time."
+        )
+    ),
+    "amount.weekly": Message(N_("{amount} a week comes to about {monthly} a month.")),
+    "amount.fortnightly": Message(
+        N_("{amount} every two weeks comes to about {monthly} a month.")
+    ),
+    "amount.once_or_monthly": Message(N_("Just to be sure: {amount} once, or per month?")),
+    "offer.ask_lump": Message(
+        N_(
+            "Paying in one go is possible. How much could you pay in one payment? Type a "
+            "figure, like 2000."
+        )
+    ),
+    "offer.lump_sum": Message(
+        N_("Thank you. For one payment of {amount}, here is what I can do:")
+    ),
+    "negotiate.lump_below_min": Message(
+        N_(
+            "Thank you for offering {amount} in one payment. The smallest single payment I "
+            "can agree is {least}. Could you manage that, or would a monthly plan suit you "
+            "better?"
+        )
+    ),
+    "negotiate.lump_below_min_again": Message(
+        N_(
+            "The smallest single payment I can agree is {least}. Could you manage that, or "
+            "would a monthly plan suit you better?"
+        )
+    ),
+    "negotiate.lump_none": Message(
+        N_(
+            "Thank you for offering {amount} in one payment. I can't agree a single payment "
+            "myself; a person from our team can look at it with you and will reply here, "
+            "usually within a working day."
+        )
+    ),
+    "return.verify": Message(N_("We were checking it's you.")),
+    "return.disclose": Message(N_("I'd shown you your balance of {balance}.")),
+    "return.situation": Message(N_("We were looking at what would fit your situation.")),
+    "return.offer": Message(N_("We were looking at your options.")),
+    "return.agree": Message(N_("You'd chosen option {n}; nothing is set up until you say yes.")),
+    "answer.after_verify": Message(
+        N_("Once you've confirmed it's you, I can go through the details with you.")
+    ),
+    "answer.who_before": Message(
+        N_(
+            "I'm the assistant for {creditor}. We're writing about a private matter that I "
+            "can only discuss with the account holder, once I've checked it's you. We use "
+            "the contact details {creditor} has on file."
+        )
+    ),
+    "answer.who": Message(
+        N_(
+            "I'm the assistant for {creditor}. We're in touch about your account with "
+            "{creditor}, to help you agree a payment plan that works for you. We use the "
+            "contact details {creditor} has on file for you."
+        )
+    ),
+    "answer.sue": Message(
+        N_(
+            "Our aim is to agree a plan you can manage. Any further step would have to "
+            "follow the law, and you would always be told in writing first."
+        )
+    ),
+    "answer.which_wrong": Message(
+        N_(
+            "For your security, we never say which answer didn't match — that way nobody "
+            "can work out your details one at a time."
+        )
+    ),
+    "answer.next.verify": Message(
+        N_(
+            "First I check it's you with two quick questions; then I can go through the "
+            "details with you."
+        )
+    ),
+    "answer.next.disclose": Message(
+        N_(
+            "Next, if you like, we look at options that fit your situation. Nothing is "
+            "agreed until you say yes."
+        )
+    ),
+    "answer.next.situation": Message(
+        N_(
+            "A couple of quick questions, then I'll show you plans that fit. Nothing is "
+            "agreed until you say yes."
+        )
+    ),
+    "answer.next.offer": Message(
+        N_(
+            "Pick the option that suits you. I'll show you the whole schedule and ask you "
+            "to confirm before anything is set up."
+        )
+    ),
+    "answer.next.negotiate": Message(
+        N_(
+            "Pick the option that suits you. I'll show you the whole schedule and ask you "
+            "to confirm before anything is set up."
+        )
+    ),
+    "answer.next.agree": Message(
+        N_(
+            "If you say yes, your plan is set up: you get a payment reference and a "
+            "reminder before each due date. If you say no, we go back to the options."
+        )
+    ),
+    "answer.rate": Message(N_("The interest rate (APR) of each option:")),
+    "answer.rate_plan": Message(N_("{n}. {apr}% a year (APR)")),
+    "answer.rate_frozen": Message(N_("{n}. 0% — interest is frozen")),
+    "answer.rate_one_off": Message(N_("{n}. One payment, so no interest")),
+    "answer.rate_account": Message(
+        N_(
+            "Your account's rate is {apr}% a year (APR). The plans I can offer may carry a "
+            "lower rate."
+        )
+    ),
+    "answer.total": Message(N_("What each option costs in total:")),
+    "answer.total_plan": Message(N_("{n}. {total} in total")),
+    "answer.total_balance": Message(
+        N_(
+            "Today you owe {balance} in all: principal {principal}, interest {interest}, "
+            "fees {fees}."
+        )
+    ),
+    "answer.waived": Message(N_("What each option waives:")),
+    "answer.waived_plan": Message(
+        N_(
+            "{n}. You save {saved} (fees waived {fees}, interest waived {interest}, "
+            "discount {discount})"
+        )
+    ),
+    "answer.waived_none": Message(N_("{n}. Nothing waived")),
+    "answer.waived_later": Message(
+        N_(
+            "Nothing is waived yet. Each plan I show you says what it waives — that depends "
+            "on what you can pay."
+        )
+    ),
+    "answer.first_due": Message(N_("When the first payment of each option is due:")),
+    "answer.first_due_plan": Message(N_("{n}. {due}")),
+    "answer.first_due_later": Message(
+        N_(
+            "The first payment date depends on the plan; you'll see it, with the whole "
+            "schedule, before you agree to anything."
+        )
+    ),
+    "answer.breakdown": Message(
+        N_("Balance: {balance}\n• Principal: {principal}\n• Interest: {interest}\n• Fees: {fees}")
+    ),
+    "answer.statement_us": Message(
+        N_(
+            "Here is the validation information for this debt. The creditor is {creditor}; "
+            "what is owed today:"
+        )
+    ),
+    "answer.statement_copy": Message(
+        N_("You can also have it in writing: tap below and a person from our team will send it.")
+    ),
+    "answer.statement": Message(N_("Here is your account with {creditor} today:")),
+    "answer.statement_person": Message(
+        N_(
+            "For the full statement or your contract, a person from our team sends it: tap "
+            "below and they'll reply here, usually within a working day."
+        )
+    ),
+    "button.sum_once": Message(N_("Once")),
+    "button.sum_monthly": Message(N_("Per month")),
+    "button.lump_accept": Message(N_("Yes, {amount} in one payment")),
+    "button.monthly_plan": Message(N_("A monthly plan instead")),
     # --- button labels -------------------------------------------------------------------
     "button.human": Message(N_("Talk to a person")),
     "button.options": Message(N_("Let's look at options")),

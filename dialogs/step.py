@@ -2,9 +2,11 @@
 
 Order within a step: ``/start`` first (it always works); then, in every state but HANDOFF
 and STOPPED, the guard's category (it wins over whatever the dialog was doing), then the
-commands, then the state's own handler. HANDOFF and STOPPED handle everything themselves:
-they keep quiet. The step never raises: an internal error hands the conversation to a
-person with a short apology (and in HANDOFF or STOPPED, with nothing sent).
+commands, then what works anywhere in words (a language asked for, a return, a question:
+:mod:`dialogs.answers`), then the state's own handler. HANDOFF and STOPPED handle
+everything themselves: they keep quiet. The step never raises: an internal error hands the
+conversation to a person with a short apology (and in HANDOFF or STOPPED, with nothing
+sent).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from dialogs import guard, notices, tone
+from dialogs import answers, guard, notices, tone
 from dialogs.commands import command
 from dialogs.common import aware
 from dialogs.model import (
@@ -54,7 +56,7 @@ def _step(snapshot: Snapshot, event: Event, ctx: StepContext) -> Outcome:
     elif event.kind is EventKind.START:
         target = command(turn) or source
     else:
-        target = guard.react(turn) or command(turn) or node.handle(turn)
+        target = guard.react(turn) or command(turn) or answers.react(turn) or node.handle(turn)
     FLOW.check_move(source, target)
     notices.add_required(turn)
     return Outcome(

@@ -39,6 +39,8 @@ class Turn:
     closing: list[Reply] = field(default_factory=list)
     # Each state's prompt (its question asked again), filled in from the flow table.
     prompts: Mapping[State, Callable[[Turn], State]] = field(default_factory=dict)
+    # What was worked out once for this step (e.g. the reading of the text): see understand.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def state(self) -> State:

@@ -7,12 +7,15 @@ conversation's language and returns None when it is not sure, so the caller asks
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from bot import nlu
 from bot.nlu.choices import YesNo, match_choice, parse_yes_no
+from bot.nlu.intents import Reading, read
 from bot.nlu.situation import Outlook, Reason, classify_reason, classify_recovery
+from bot.nlu.tone import Tone, infer_tone
 from dialogs.common import local_today
 from dialogs.model import Button
 from dialogs.turn import Turn
@@ -50,14 +53,114 @@ def phone_last4(turn: Turn) -> str | None:
     return nlu.parse_phone_last4(turn.text)
 
 
-def amount(turn: Turn) -> Decimal | None:
-    """A monthly amount typed by the debtor, or None."""
+_NOTHING = Reading(intent="other")
+#: The reader's reasons (corpus/README.md) as the funnel's reason buttons.
+_REASONS = {
+    "job_loss": "job_loss",
+    "reduced_income": "job_loss",
+    "illness": "illness",
+    "family": "family_emergency",
+    "family_emergency": "family_emergency",
+    "business": "business_trouble",
+    "business_trouble": "business_trouble",
+}
+
+
+def reading(turn: Turn) -> Reading:
+    """What the typed text means (:func:`bot.nlu.intents.read`), read once per step."""
+    found = turn.memo.get("reading")
+    if isinstance(found, Reading):
+        return found
+    text = turn.text
+    result = read(text, turn.locale, today=local_today(turn)) if text.strip() else _NOTHING
+    turn.memo["reading"] = result
+    return result
+
+
+@dataclass(frozen=True)
+class Sum:
+    """A sum of money the debtor said, and how often."""
+
+    amount: Decimal  # as said
+    monthly: Decimal | None  # as a monthly equivalent; None for one payment or when unclear
+    frequency: str | None  # "weekly" | "fortnightly" | "monthly" | "once" | None (not said)
+
+    @property
+    def once(self) -> bool:
+        return self.frequency == "once"
+
+
+def sum_said(turn: Turn) -> Sum | None:
+    """The sum in the typed text, with its frequency; None when there is none."""
     if not turn.text:
         return None
-    value = nlu.parse_amount(turn.text, turn.locale)
-    if value is None or not value.is_finite() or value < 0 or value >= _MAX_MONTHLY:
+    said = reading(turn)
+    value = said.amount if said.amount is not None else said.monthly
+    if value is None or not _sane(value):
         return None
-    return value
+    if said.lump_sum or said.frequency == "once":
+        return Sum(value, None, "once")
+    monthly = said.monthly if said.monthly is not None and _sane(said.monthly) else None
+    if said.frequency in (None, "monthly"):
+        return Sum(value, (monthly or value) if said.frequency else None, said.frequency)
+    return Sum(value, monthly, said.frequency) if monthly is not None else None
+
+
+def _sane(value: Decimal) -> bool:
+    return value.is_finite() and 0 <= value < _MAX_MONTHLY
+
+
+def amount(turn: Turn) -> Decimal | None:
+    """A monthly amount typed by the debtor (a monthly equivalent when another frequency
+    was said; a bare figure counts as monthly), or None (also for a one-off sum)."""
+    said = sum_said(turn)
+    if said is None or said.once:
+        return None
+    return said.monthly if said.monthly is not None else said.amount
+
+
+def lump_sum(turn: Turn) -> bool:
+    """The debtor speaks of one payment (a settlement, "full and final", 一次性)."""
+    return bool(turn.text) and reading(turn).lump_sum
+
+
+def declines(turn: Turn) -> bool:
+    """Only a message that declines or puts off ("not now", "以后再说"); a negation is not."""
+    return bool(turn.text) and reading(turn).declines
+
+
+def reason_said(turn: Turn) -> str | None:
+    """The funnel's reason the typed text gives (job_loss, illness, …), or None."""
+    if not turn.text:
+        return None
+    said = reading(turn).reason
+    return _REASONS.get(said) if said else reason(turn)
+
+
+def recovery_said(turn: Turn) -> tuple[str, int] | None:
+    """(recovery answer, holiday months) when the text says in how long income recovers
+    ("should find work in 2 months"); at the recovery question itself see :func:`recovery`."""
+    if not turn.text:
+        return None
+    months = reading(turn).recovery_months
+    if months is None or months < 0:
+        return None
+    months = min(months, 120)
+    return ("soon" if months <= 1 else "months"), months
+
+
+def worried(turn: Turn) -> bool:
+    """Shame, worry or sadness with nothing else to act on ("I'm so ashamed…"): it is
+    answered with a kind line, and the conversation goes on."""
+    if not turn.text or reading(turn).intent not in ("other", "situation"):
+        return False
+    return infer_tone([turn.text], turn.locale) is Tone.MELANCHOLIC
+
+
+def payday(turn: Turn) -> int | None:
+    """The day of the month the debtor is paid, when they said."""
+    day = reading(turn).payday if turn.text else None
+    return day if day is not None and 1 <= day <= 31 else None
 
 
 def yes_no(turn: Turn) -> str | None:

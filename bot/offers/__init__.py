@@ -7,7 +7,14 @@ Nothing here does I/O or knows about storage, channels or the dialog; callers pa
 from bot.offers.checks import breaches
 from bot.offers.choose import MAX_OPTIONS, choose_plans
 from bot.offers.money import MoneyError, minor_digits, parse_amount, plain, quantize
-from bot.offers.negotiation import HANDOFF_REASON, Outcome, Turn, counter_offer, open_offer
+from bot.offers.negotiation import (
+    HANDOFF_REASON,
+    Outcome,
+    Turn,
+    counter_offer,
+    least_single_payment,
+    open_offer,
+)
 from bot.offers.plans import (
     AccountTerms,
     Concessions,
@@ -50,6 +57,7 @@ __all__ = [
     "counter_offer",
     "diff",
     "due_dates",
+    "least_single_payment",
     "level_schedule",
     "minor_digits",
     "open_offer",

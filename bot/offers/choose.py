@@ -52,7 +52,7 @@ from bot.offers.plans import (
 from bot.offers.policy import Limits
 from bot.offers.schedule import contract_total, due_dates, level_schedule, regular_payment
 
-__all__ = ["MAX_OPTIONS", "choose_plans"]
+__all__ = ["MAX_OPTIONS", "choose_plans", "least_one_off"]
 
 MAX_OPTIONS = 3
 
@@ -108,6 +108,17 @@ def choose_plans(
         options=tuple(options),
         limits_reached=reached,
     )
+
+
+def least_one_off(
+    account: AccountTerms, limits: Limits, today: date, floor: Concessions | None = None
+) -> Decimal | None:
+    """The smallest single payment a plan inside the limits accepts (paying in full with
+    the most fees waived, or a settlement at the largest discount); None when none can."""
+    ctx = _Context(account, limits, today, None, floor or Concessions())
+    families = (ctx._pay_in_full(), ctx._settlement())
+    lows = [m for f in families if f is not None and (m := f.min_monthly()) is not None]
+    return min(lows) if lows else None
 
 
 class _Family:

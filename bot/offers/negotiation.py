@@ -17,11 +17,18 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from bot.offers.choose import choose_plans
+from bot.offers.choose import choose_plans, least_one_off
 from bot.offers.plans import AccountTerms, Concessions, OfferError, OfferResult
 from bot.offers.policy import Limits
 
-__all__ = ["HANDOFF_REASON", "Outcome", "Turn", "counter_offer", "open_offer"]
+__all__ = [
+    "HANDOFF_REASON",
+    "Outcome",
+    "Turn",
+    "counter_offer",
+    "least_single_payment",
+    "open_offer",
+]
 
 HANDOFF_REASON = "limits_reached"
 _VERSION = "1"
@@ -82,6 +89,17 @@ def counter_offer(
             rounds_left=0,
         )
     return _solve(account, limits, today, affordable_monthly, holiday_months, rounds, floor)
+
+
+def least_single_payment(
+    account: AccountTerms,
+    limits: Limits,
+    today: date,
+    state: Mapping[str, str] | None = None,
+) -> Decimal | None:
+    """The smallest one-off payment inside the limits (earlier concessions kept)."""
+    _, floor = _read(state, account) if state else (0, Concessions())
+    return least_one_off(account, limits, today, floor)
 
 
 def _solve(

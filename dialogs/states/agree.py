@@ -45,15 +45,20 @@ def handle(turn: Turn) -> State:
             turn.say("offer.expired")
         return offer.enter(turn, offer.last_amount(turn))
     answer = understand.yes_no(turn)
+    said = understand.reading(turn)
+    if answer == "no" and turn.text and not said.declines and said.intent == "other":
+        answer = None  # a negation is not a decline ("I never thought I'd get here")
     if answer == "yes":
         return _agree(turn, plan)
     if answer == "no":
         turn.forget("chosen")
         turn.say("agree.declined")
         return offer.represent(turn, State.OFFER)
-    amount = understand.amount(turn)
-    if amount is not None:
-        return offer.enter(turn, amount, counter=True)
+    taken = offer.take_sum(turn, counter=True)
+    if taken is not None:
+        return taken
+    if understand.worried(turn):
+        turn.say("kind.other")
     turn.say("agree.consent_again", buttons=(YES, NO))
     return State.AGREE
 

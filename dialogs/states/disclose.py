@@ -73,17 +73,21 @@ def prompt(turn: Turn) -> State:
 def handle(turn: Turn) -> State:
     if not turn.verified:
         return turn.prompt(State.VERIFY)
-    reason = understand.reason(turn)
+    reason = understand.reason_said(turn)
     if reason is not None or turn.category == "hardship":
         return situation.enter(turn, reason)
     choice = understand.pick(turn, (OPTIONS, LATER))
+    if choice == "later" or (choice is None and understand.declines(turn)):
+        turn.say("disclose.later", buttons=(OPTIONS,))
+        return State.DISCLOSE
     answer = understand.yes_no(turn)
     if choice == "options" or (choice is None and answer == "yes"):
         return situation.enter(turn)
-    if choice == "later" or (choice is None and answer == "no"):
-        turn.say("disclose.later", buttons=(OPTIONS,))
-        return State.DISCLOSE
-    amount = understand.amount(turn)
-    if amount is not None:
-        return offer.enter(turn, amount)
+    taken = offer.take_sum(turn)
+    if taken is not None:
+        return taken
+    if understand.recovery_said(turn) is not None:
+        return situation.enter(turn)
+    if not turn.replies and understand.worried(turn):
+        turn.say("kind.other")  # shame or worry: answered, and on we go
     return prompt(turn)

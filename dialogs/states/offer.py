@@ -19,9 +19,11 @@ from bot.offers import (
     MoneyError,
     OfferError,
     Plan,
+    PlanKind,
     PolicyError,
     ScheduleError,
     counter_offer,
+    least_single_payment,
     open_offer,
 )
 from bot.offers import Outcome as Solved
@@ -34,6 +36,14 @@ from dialogs.turn import Turn, button
 
 NONE_FIT = button("none", "button.none_fit")
 MIN_ACCEPT = button("min", "button.min_accept")
+LUMP_ACCEPT_ID = "lump"
+SUM_ONCE = button("sum:once", "button.sum_once")
+SUM_MONTHLY = button("sum:monthly", "button.sum_monthly")
+MONTHLY_PLAN = button("none", "button.monthly_plan")
+_ONE_OFF = (PlanKind.PAY_IN_FULL, PlanKind.SETTLEMENT)
+_FREQUENCY_SAID = {"weekly": "amount.weekly", "fortnightly": "amount.fortnightly"}
+# A figure with no frequency that is half the balance or more may be one payment: ask.
+_UNCLEAR_SHARE = Decimal(2)
 _UNSOLVABLE = (OfferError, PolicyError, ScheduleError, MoneyError, ArithmeticError)
 
 
@@ -56,7 +66,7 @@ def enter(
         turn.say("handoff.approval_needed")
         return handoff(turn, "approval_needed", 2, {"why": "the offer engine refused"})
     turn.data["nego"] = dict(solved.state)
-    turn.forget("pending_min")
+    turn.forget("pending_min", "pending_lump", "pending_sum", "ask_lump")
     result = solved.result
     negotiating = counter or turn.state in (State.NEGOTIATE, State.AGREE)
     if solved.outcome is Solved.OFFER and result is not None and result.options:
@@ -93,6 +103,10 @@ def represent(turn: Turn, state: State) -> State:
     """Show the plans on the table again (solving afresh when they have expired)."""
     offer = _table(turn)
     pending = turn.data.get("pending_min")
+    lump = turn.data.get("pending_lump")
+    if offer is None and lump is not None:
+        _say_lump_below(turn, None, Decimal(str(lump)))
+        return State.NEGOTIATE
     if offer is None and pending is not None:
         params = {"min_monthly": money(turn, Decimal(str(pending)))}
         turn.say("negotiate.below_min", params, buttons=(MIN_ACCEPT, HUMAN), debt=True)
@@ -122,14 +136,22 @@ def handle(turn: Turn) -> State:
     if index is not None:
         return agree.enter(turn, index)
     if picked == NONE_FIT.id:
+        turn.forget("pending_lump", "pending_sum", "ask_lump")
         turn.say("offer.ask_amount")
         return State.NEGOTIATE
     answer = understand.yes_no(turn) if picked is None else None
+    if understand.declines(turn):
+        answer = "no"
+    elif answer == "no" and turn.text and understand.reading(turn).intent == "other":
+        answer = None  # a negation is not a decline ("I never meant…")
+    lump = turn.data.get("pending_lump")
+    if lump is not None and (picked == LUMP_ACCEPT_ID or answer == "yes"):
+        return enter_lump(turn, Decimal(str(lump)))
     if pending is not None and (picked == MIN_ACCEPT.id or answer == "yes"):
         return enter(turn, Decimal(str(pending)), lead="negotiate.counter")
-    amount = understand.amount(turn)
-    if amount is not None:
-        return enter(turn, amount, counter=True)
+    taken = take_sum(turn, counter=True)
+    if taken is not None:
+        return taken
     if answer == "no":
         turn.forget("pending_min")
         turn.say("offer.ask_amount")
@@ -139,7 +161,128 @@ def handle(turn: Turn) -> State:
     if turn.state is State.NEGOTIATE and offer is None:
         turn.say("negotiate.amount_again")
         return State.NEGOTIATE
+    if understand.worried(turn):
+        turn.say("kind.other")
+        return reask(turn)
     return represent(turn, turn.state)
+
+
+def reask(turn: Turn) -> State:
+    """Ask the pending question of OFFER or NEGOTIATE again, briefly (after an answer)."""
+    offer = _table(turn)
+    if offer is None or expired(turn) or turn.state not in (State.OFFER, State.NEGOTIATE):
+        return turn.prompt(turn.state)
+    count = len(offer["plans"])
+    turn.say("offer.pick", buttons=(*plan_buttons(count), NONE_FIT, HUMAN))
+    return turn.state
+
+
+# --- sums: monthly, one payment, or unclear ---------------------------------------------
+
+
+def take_sum(turn: Turn, *, counter: bool = False) -> State | None:
+    """Act on a sum the debtor said, or answered to "once, or per month?"; None if none.
+
+    A one-off sum takes the settlement path (never a monthly figure); a weekly or
+    fortnightly one is stated back as its monthly equivalent; a bare figure large for a
+    monthly payment is asked about ("£2,000 once, or per month?")."""
+    pending = turn.data.get("pending_sum")
+    picked = understand.pick(turn, (SUM_ONCE, SUM_MONTHLY)) if pending is not None else None
+    if pending is not None and picked is not None:
+        value = Decimal(str(pending))
+        turn.forget("pending_sum")
+        if picked == SUM_ONCE.id:
+            return enter_lump(turn, value, counter=counter)
+        return _monthly(turn, value, counter)
+    said = understand.sum_said(turn)
+    if said is None:
+        if pending is not None and turn.text:
+            return _answer_to_pending(turn, Decimal(str(pending)), counter)
+        if understand.lump_sum(turn):
+            turn.data["ask_lump"] = True
+            turn.say("offer.ask_lump")
+            return turn.state
+        return None
+    turn.forget("pending_sum")
+    if said.once or (said.frequency is None and turn.data.get("ask_lump")):
+        return enter_lump(turn, said.amount, counter=counter)
+    if said.frequency is None and _unclear(turn, said.amount):
+        turn.data["pending_sum"] = str(said.amount)
+        params = {"amount": money(turn, said.amount)}
+        turn.say("amount.once_or_monthly", params, buttons=(SUM_ONCE, SUM_MONTHLY))
+        return turn.state
+    monthly = said.monthly if said.monthly is not None else said.amount
+    key = _FREQUENCY_SAID.get(said.frequency or "")
+    if key is not None:
+        turn.say(key, {"amount": money(turn, said.amount), "monthly": money(turn, monthly)})
+    return _monthly(turn, monthly, counter)
+
+
+def _answer_to_pending(turn: Turn, value: Decimal, counter: bool) -> State | None:
+    said = understand.reading(turn)
+    if said.lump_sum or said.frequency == "once":
+        turn.forget("pending_sum")
+        return enter_lump(turn, value, counter=counter)
+    if said.frequency == "monthly":
+        turn.forget("pending_sum")
+        return _monthly(turn, value, counter)
+    return None
+
+
+def _monthly(turn: Turn, monthly: Decimal, counter: bool) -> State:
+    funnel = turn.data.get("situation")
+    if isinstance(funnel, dict) and turn.state in (State.SITUATION, State.DISCLOSE):
+        funnel["monthly"] = str(monthly)
+    return enter(turn, monthly, counter=counter and turn.state is not State.DISCLOSE)
+
+
+def _unclear(turn: Turn, value: Decimal) -> bool:
+    account = turn.account
+    return account is not None and value * _UNCLEAR_SHARE >= account.balance
+
+
+def enter_lump(turn: Turn, amount: Decimal, *, counter: bool = False) -> State:
+    """One payment of ``amount``: paying in full or a settlement, never a monthly plan."""
+    inputs = _inputs(turn)
+    if inputs is None:
+        turn.say("handoff.approval_needed")
+        return handoff(turn, "approval_needed", 2, {"why": "no usable policy or account terms"})
+    terms, limits = inputs
+    nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
+    try:
+        solved = _solve(turn, terms, limits, amount, nego, counter and nego is not None)
+        least = least_single_payment(terms, limits, local_today(turn), nego)
+    except _UNSOLVABLE:
+        turn.say("handoff.approval_needed")
+        return handoff(turn, "approval_needed", 2, {"why": "the offer engine refused"})
+    turn.data["nego"] = dict(solved.state)
+    turn.forget("pending_min", "pending_lump", "pending_sum", "ask_lump")
+    if solved.outcome is Solved.ROUNDS_EXHAUSTED:
+        return _limits_reached(turn, _least(turn, terms, limits, nego), None, solved.rounds)
+    result = solved.result
+    plans = tuple(p for p in result.options if p.kind in _ONE_OFF) if result else ()
+    negotiating = counter or turn.state in (State.NEGOTIATE, State.AGREE)
+    if plans:
+        _offer(turn, plans, "offer.lump_sum", amount, solved.rounds, once=True)
+        return State.NEGOTIATE if negotiating else State.OFFER
+    if least is None:
+        turn.say("negotiate.lump_none", {"amount": money(turn, amount)}, buttons=(HUMAN,))
+        return handoff(
+            turn, "limits_reached", 3, {"one_off": str(amount), "rounds": solved.rounds}
+        )
+    turn.data["pending_lump"] = str(least)
+    _say_lump_below(turn, amount, least)
+    return State.NEGOTIATE
+
+
+def _say_lump_below(turn: Turn, amount: Decimal | None, least: Decimal) -> None:
+    accept = button(LUMP_ACCEPT_ID, "button.lump_accept", {"amount": money(turn, least)})
+    params: dict[str, Any] = {"least": money(turn, least)}
+    key = "negotiate.lump_below_min_again"
+    if amount is not None:
+        params["amount"] = money(turn, amount)
+        key = "negotiate.lump_below_min"
+    turn.say(key, params, buttons=(accept, MONTHLY_PLAN, HUMAN), debt=True)
 
 
 # --- plans on the table ----------------------------------------------------------------
@@ -200,7 +343,13 @@ def plan_line(turn: Turn, n: int, plan: dict[str, Any]) -> Reply:
 
 
 def _offer(
-    turn: Turn, plans: tuple[Plan, ...], key: str, amount: Decimal | None, rounds: int
+    turn: Turn,
+    plans: tuple[Plan, ...],
+    key: str,
+    amount: Decimal | None,
+    rounds: int,
+    *,
+    once: bool = False,
 ) -> None:
     expires = _expiry(turn, plans[0].valid_until)
     shaped = []
@@ -212,7 +361,7 @@ def _offer(
     turn.data["offer"] = {
         "plans": shaped,
         "expires": expires.isoformat(),
-        "amount": None if amount is None else str(amount),
+        "amount": None if amount is None or once else str(amount),
     }
     until = datetime.combine(
         expires, time(23, 59, 59), tzinfo=zone(turn.account) or turn.event.now.tzinfo

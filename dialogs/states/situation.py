@@ -24,10 +24,25 @@ HOLIDAY = {"soon": 1, "months": 3, "unsure": 0}
 
 
 def enter(turn: Turn, reason: str | None = None) -> State:
+    """Start the funnel, taking whatever the message that led here already says."""
     funnel: dict[str, Any] = {"step": "reason"}
     turn.data["situation"] = funnel
-    if reason in REASONS:
-        return _take_reason(turn, funnel, reason)
+    new = _slots(turn, funnel)
+    if reason in REASONS and "reason" not in new:
+        funnel["reason"] = reason
+        new.append("reason")
+    if turn.text:
+        taken = offer.take_sum(turn)
+        if taken is not None:
+            funnel.setdefault("reason", "other")
+            if "recovery" not in funnel:
+                funnel.update(recovery="unsure", holiday=0)
+            funnel["step"] = "monthly"
+            return taken
+    if new:
+        return _next(turn, funnel, new)
+    if not turn.replies and understand.worried(turn):
+        turn.say("kind.other")
     return prompt(turn)
 
 
@@ -48,67 +63,107 @@ def prompt(turn: Turn) -> State:
 
 
 def handle(turn: Turn) -> State:
+    """Fill every slot the message gives (reason, recovery, payday, amount, in any order),
+    then ask the first question still open. An answer the step cannot place is taken as
+    "other" / "not sure"; worry or shame gets a kind line and the same question once."""
     if not turn.verified:
         return turn.prompt(State.VERIFY)
     funnel = _funnel(turn)
     step = funnel.get("step")
-    if step == "recovery":
-        return _take_recovery(turn, funnel)
-    if step == "monthly":
-        return _take_monthly(turn, funnel)
-    picked = understand.pick(turn, REASON_BUTTONS)
-    reason = picked.split(":", 1)[1] if picked else understand.reason(turn)
-    if reason is None:
-        amount = understand.amount(turn)
-        if amount is not None:  # straight to what they can pay: skip the funnel
-            funnel.update(reason="other", recovery="unsure", holiday=0, monthly=str(amount))
-            return offer.enter(turn, amount)
-        if not turn.text:
-            return prompt(turn)
-        reason = "other"
-    return _take_reason(turn, funnel, reason)
-
-
-def _take_reason(turn: Turn, funnel: dict[str, Any], reason: str) -> State:
-    funnel.update(reason=reason, step="recovery")
-    turn.say(
-        f"situation.ack.{reason}",
-        buttons=RECOVERY_BUTTONS,
-        parts=(Reply("situation.ask_recovery"),),
-    )
-    return State.SITUATION
-
-
-def _take_recovery(turn: Turn, funnel: dict[str, Any]) -> State:
-    picked = understand.pick(turn, RECOVERY_BUTTONS)
-    if picked is not None:
-        recovery = picked.split(":", 1)[1]
-        months = HOLIDAY.get(recovery, 0)
-    elif not turn.text:
-        return prompt(turn)
-    else:
-        recovery, months = understand.recovery(turn)
-    funnel.update(recovery=recovery, holiday=months, step="monthly")
-    amount = understand.amount(turn)
-    if amount is not None:
-        funnel["monthly"] = str(amount)
-        return offer.enter(turn, amount)
-    turn.say("situation.ask_monthly", buttons=(NOT_SURE,))
-    return State.SITUATION
-
-
-def _take_monthly(turn: Turn, funnel: dict[str, Any]) -> State:
-    if turn.button == NOT_SURE.id or understand.pick(turn, (NOT_SURE,)) == NOT_SURE.id:
+    if step == "monthly" and (
+        turn.button == NOT_SURE.id or understand.pick(turn, (NOT_SURE,)) == NOT_SURE.id
+    ):
         return offer.enter(turn, None)
-    amount = understand.amount(turn)
-    if amount is None:
-        if funnel.get("asked_again") or not turn.text:
-            return offer.enter(turn, None) if turn.text else prompt(turn)
+    new = _slots(turn, funnel)
+    taken = offer.take_sum(turn)
+    if taken is not None:
+        funnel.setdefault("reason", "other")
+        if "recovery" not in funnel:
+            funnel.update(recovery="unsure", holiday=0)
+        if taken is State.SITUATION:
+            return taken  # asked "once, or per month?" or for the one-off figure
+        funnel["step"] = "monthly"
+        return taken
+    if not turn.text and not new:
+        return prompt(turn)
+    if not new and understand.worried(turn) and not funnel.get("comforted"):
+        funnel["comforted"] = True  # once: the funnel never blocks
+        turn.say("kind.other")
+        return prompt(turn)
+    if step == "reason" and "reason" not in funnel:
+        funnel["reason"] = "other"
+        new.append("reason")
+    elif step == "recovery" and "recovery" not in funnel:
+        funnel.update(recovery="unsure", holiday=0)
+        new.append("recovery")
+    elif step == "monthly" and not new:
+        if funnel.get("asked_again"):
+            return offer.enter(turn, None)
         funnel["asked_again"] = True
         turn.say("situation.monthly_again", buttons=(NOT_SURE,))
         return State.SITUATION
-    funnel["monthly"] = str(amount)
-    return offer.enter(turn, amount)
+    return _next(turn, funnel, new)
+
+
+def _slots(turn: Turn, funnel: dict[str, Any]) -> list[str]:
+    """Take the reason, recovery and payday the event gives; the names newly filled."""
+    new: list[str] = []
+    step = funnel.get("step")
+    picked: str | None = None
+    if turn.button:
+        picked = turn.button
+    elif step == "reason":
+        picked = understand.pick(turn, REASON_BUTTONS)
+    elif step == "recovery":
+        picked = understand.pick(turn, RECOVERY_BUTTONS)
+    if picked is not None and picked.startswith("reason:"):
+        funnel["reason"] = picked.split(":", 1)[1]
+        new.append("reason")
+    elif picked is not None and picked.startswith("recovery:"):
+        recovery = picked.split(":", 1)[1]
+        funnel.update(recovery=recovery, holiday=HOLIDAY.get(recovery, 0))
+        new.append("recovery")
+    if not turn.text:
+        return new
+    reason = understand.reason_said(turn)
+    if reason in REASONS and "reason" not in new:
+        funnel["reason"] = reason
+        new.append("reason")
+    said = understand.recovery_said(turn)
+    if said is None and funnel.get("step") == "recovery" and "recovery" not in new:
+        said = understand.recovery(turn) if _about_recovery(turn) else None
+    if said is not None and "recovery" not in new:
+        funnel.update(recovery=said[0], holiday=said[1])
+        new.append("recovery")
+    day = understand.payday(turn)
+    if day is not None:
+        funnel["payday"] = day
+        new.append("payday")
+    return new
+
+
+def _about_recovery(turn: Turn) -> bool:
+    """At the recovery question, a message that is not worry or small talk answers it."""
+    return understand.reading(turn).intent != "other"
+
+
+def _next(turn: Turn, funnel: dict[str, Any], new: list[str]) -> State:
+    """Acknowledge a reason just given, then ask the first question still open."""
+    open_steps = [s for s in ("reason", "recovery") if s not in funnel]
+    funnel["step"] = open_steps[0] if open_steps else "monthly"
+    if "reason" in new:
+        reason = str(funnel["reason"])
+        if funnel["step"] == "recovery":
+            turn.say(
+                f"situation.ack.{reason}",
+                buttons=RECOVERY_BUTTONS,
+                parts=(Reply("situation.ask_recovery"),),
+            )
+        else:
+            parts = (Reply("situation.ask_monthly"),)
+            turn.say(f"situation.ack.{reason}", buttons=(NOT_SURE,), parts=parts)
+        return State.SITUATION
+    return prompt(turn)
 
 
 def _funnel(turn: Turn) -> dict[str, Any]:
