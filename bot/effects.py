@@ -32,6 +32,11 @@ from dialogs.model import (
     VerificationFailed,
     VerificationPassed,
 )
+from dialogs.states.verify import LOCK, MAX_FAILURES
+
+# Failures count per account over this rolling window; this many lock for as long.
+VERIFICATION_WINDOW = LOCK
+MAX_VERIFICATION_FAILURES = MAX_FAILURES
 
 # How long a debtor should wait at most for a person, by reason (seconds).
 HANDOFF_TARGETS: Mapping[str, int] = {
@@ -84,23 +89,14 @@ class EffectWriter:
                     self.identity.verified_at = None
                 self._audit("conversation.bound", {"account_id": account_id})
             case VerificationFailed(account_id, locked_until):
-                account = await self.uow.accounts.get(account_id)
-                if account is not None:
-                    account.verification_failures += 1
-                    if locked_until is not None:
-                        account.verification_locked_until = locked_until
-                        account.verification_failures = 0
-                    account.updated_at = self.now
-                self._audit(
-                    "verification.failed",
-                    {"locked_until": locked_until.isoformat() if locked_until else None},
-                )
+                await self._verification_failed(account_id, locked_until)
             case VerificationPassed(account_id):
                 account = await self.uow.accounts.get(account_id)
                 if account is not None:
                     account.verification_failures = 0
                     account.verification_locked_until = None
                     account.updated_at = self.now
+                await self.uow.verification_failures.clear(account_id)
                 self.identity.account_id = account_id
                 self.identity.verified_at = self.now
                 self._audit("verification.passed", {})
@@ -131,6 +127,38 @@ class EffectWriter:
                 self._audit("account.disputed", {})
             case Note(kind, data):
                 self._audit(kind, data)
+
+    async def _verification_failed(self, account_id: int, locked_until: datetime | None) -> None:
+        """Store the failure as a row and count the account's rolling window again.
+
+        The engine read the account with its row locked, so the dialog counted every failure
+        already stored on any chat; should the window hold the lock's number of failures
+        without the dialog having locked (a count it could not see), the lock is set here.
+        """
+        account = await self.uow.accounts.get(account_id)
+        if account is None:
+            return
+        channel = self.conversation.channel
+        self.uow.verification_failures.record(account_id, self.conversation.id, channel, self.now)
+        count = await self.uow.verification_failures.count_since(
+            account_id, self.now - VERIFICATION_WINDOW
+        )
+        account.verification_failures = count
+        running = account.verification_locked_until
+        unlocked = running is None or running <= self.now
+        if locked_until is None and count >= MAX_VERIFICATION_FAILURES and unlocked:
+            locked_until = self.now + VERIFICATION_WINDOW
+            await self._handoff("verification_locked", 3, {"failures": count})
+        if locked_until is not None:
+            account.verification_locked_until = locked_until
+        account.updated_at = self.now
+        self._audit(
+            "verification.failed",
+            {
+                "locked_until": locked_until.isoformat() if locked_until else None,
+                "failures_in_window": count,
+            },
+        )
 
     async def _offers(
         self, plans: Sequence[Mapping[str, Any]], round_: int, expires_at: datetime

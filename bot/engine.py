@@ -35,6 +35,7 @@ from dialogs.model import (
     State,
     StepContext,
 )
+from dialogs.states.verify import LOCK as VERIFY_WINDOW
 
 MAX_TEXT = 4096  # characters of inbound text the engine keeps; the rest is cut
 _REFERENCE = re.compile(r"\b[A-Za-z]{1,4}-?\d{3,10}\b")
@@ -170,9 +171,14 @@ class Engine:
     async def _step(
         self, uow: UnitOfWork, conversation: Conversation, inbound: Inbound, now: datetime
     ) -> StepResult:
+        # The account's row stays locked to the end of the step: its steps on several chats
+        # (verification failures count per account) run one after the other.
         account = (
-            await uow.accounts.get(conversation.account_id) if conversation.account_id else None
+            await uow.accounts.get_for_update(conversation.account_id)
+            if conversation.account_id
+            else None
         )
+        failures = await self._failures(uow, account, now)
         identity = await self._identity(uow, inbound, now)
         language = self._language(conversation, account, identity, inbound)
         guard = self.inbound_guard(inbound.text, language) if inbound.text else GuardHit()
@@ -198,7 +204,9 @@ class Engine:
             guard=guard,
             client_language=inbound.client_language,
         )
-        context = await self._context(uow, conversation, account, identity, inbound, language)
+        context = await self._context(
+            uow, conversation, account, identity, inbound, language, failures
+        )
         engine_data = dict(conversation.context.get(ENGINE_KEY, {}))
         dialog_data = {k: v for k, v in conversation.context.items() if k != ENGINE_KEY}
         snapshot = Snapshot(State(conversation.state), dialog_data, conversation.tone)
@@ -365,13 +373,17 @@ class Engine:
         identity: ChannelIdentity,
         inbound: Inbound,
         language: str,
+        failures: int,
     ) -> StepContext:
         candidates: dict[str, AccountView] = {}
         known: list[Account] = [account] if account is not None else []
         for reference in _references(inbound):
             found = await uow.accounts.by_reference(reference)
             if found is not None:
-                candidates[found.reference] = account_view(found)
+                counted = failures if account is not None and found.id == account.id else None
+                if counted is None:
+                    counted = await self._failures(uow, found, self.clock())
+                candidates[found.reference] = account_view(found, counted)
                 known.append(found)
         limits: Mapping[str, str] | None = None
         version: int | None = None
@@ -387,13 +399,19 @@ class Engine:
             creditor_name=self.creditor_name,
             language=language,
             language_chosen=conversation.language_chosen,
-            account=account_view(account) if account else None,
+            account=account_view(account, failures) if account else None,
             candidates=candidates,
             verify=self._verifier(known),
             limits=limits,
             policy_version=version,
             identity_verified=_verified(identity, account),
         )
+
+    async def _failures(self, uow: UnitOfWork, account: Account | None, now: datetime) -> int:
+        """The account's verification failures in the rolling window, on every channel."""
+        if account is None or account.id is None:
+            return 0
+        return await uow.verification_failures.count_since(account.id, now - VERIFY_WINDOW)
 
     def _verifier(
         self, accounts: Sequence[Account]
@@ -462,7 +480,9 @@ class Engine:
             await uow.commit()
 
 
-def account_view(account: Account) -> AccountView:
+def account_view(account: Account, failures: int | None = None) -> AccountView:
+    """What the dialog may see; ``failures``: those in the rolling window (stored count when
+    not given)."""
     return AccountView(
         id=pk(account),
         reference=account.reference,
@@ -479,7 +499,7 @@ def account_view(account: Account) -> AccountView:
         locale=account.locale,
         validation_end=account.validation_end,
         time_barred=account.time_barred,
-        verification_failures=account.verification_failures,
+        verification_failures=account.verification_failures if failures is None else failures,
         verification_locked_until=account.verification_locked_until,
         disputed=account.disputed,
     )

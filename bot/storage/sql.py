@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, delete, func, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +27,7 @@ from bot.storage.models import (
     Policy,
     User,
     UserSession,
+    VerificationFailure,
 )
 from bot.storage.types import utcnow
 
@@ -44,6 +45,16 @@ class SqlAccounts(_Repository):
 
     async def by_reference(self, reference: str) -> Account | None:
         result = await self.session.execute(select(Account).where(Account.reference == reference))
+        return result.scalar_one_or_none()
+
+    async def get_for_update(self, account_id: int) -> Account | None:
+        # SQLite renders no FOR UPDATE: its single writer already runs steps in turn.
+        result = await self.session.execute(
+            select(Account)
+            .where(Account.id == account_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
         return result.scalar_one_or_none()
 
     async def existing_references(self, references: Collection[str]) -> set[str]:
@@ -72,6 +83,33 @@ class SqlAccounts(_Repository):
 
     def add(self, account: Account) -> None:
         self.session.add(account)
+
+
+class SqlVerificationFailures(_Repository):
+    def record(
+        self, account_id: int, conversation_id: int | None, channel: str, at: datetime
+    ) -> None:
+        self.session.add(
+            VerificationFailure(
+                account_id=account_id, conversation_id=conversation_id, channel=channel, at=at
+            )
+        )
+
+    async def count_since(self, account_id: int, since: datetime) -> int:
+        await self.session.flush()
+        result = await self.session.execute(
+            select(func.count())
+            .select_from(VerificationFailure)
+            .where(
+                VerificationFailure.account_id == account_id, col(VerificationFailure.at) > since
+            )
+        )
+        return int(result.scalar_one())
+
+    async def clear(self, account_id: int) -> None:
+        await self.session.execute(
+            delete(VerificationFailure).where(col(VerificationFailure.account_id) == account_id)
+        )
 
 
 class SqlIdentities(_Repository):

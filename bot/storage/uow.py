@@ -19,6 +19,7 @@ from bot.storage.sql import (
     SqlOffers,
     SqlPolicies,
     SqlUsers,
+    SqlVerificationFailures,
 )
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.contacts = SqlContacts(session)
         self.users = SqlUsers(session)
         self.approvals = SqlApprovals(session)
+        self.verification_failures = SqlVerificationFailures(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

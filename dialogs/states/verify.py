@@ -1,8 +1,19 @@
 """verify: date of birth, then the phone's last four digits, then one verdict for both.
 
 Never says which one was wrong. An unreadable answer is asked again and not counted; a
-readable wrong pair is one failure; the third locks checks for 24 hours and hands off.
-Nothing about the debt is said here, whatever the debtor asks.
+readable wrong pair is one failure (however many readings of the date were tried); the
+third locks checks for 24 hours and hands off. Nothing about the debt is said here,
+whatever the debtor asks.
+
+Failures count per account over a rolling window of ``LOCK`` (24 hours), on every channel
+and in every chat: the engine gives the account's failures stored in the window (it reads
+the account with its row locked, so concurrent guesses on two chats are counted in turn,
+two failures for two guesses). A lock is set by the failure that brings the window to
+``MAX_FAILURES`` and lasts ``LOCK`` from it, so when it ends every failure that led to it
+has left the window: the account then has ``MAX_FAILURES`` guesses again, and the one
+that uses them up locks again. Whatever the number of chats or sessions, that is at most
+``MAX_FAILURES`` guesses in any 24 hours. This chat's own failures (timestamps in
+``failed_at``) count too, for a dialog that runs without the engine.
 """
 
 from __future__ import annotations
@@ -91,11 +102,12 @@ def _check(turn: Turn, stored: list[object]) -> State:
         guard.after_verification(turn)
         return disclose.enter(turn)
     failures = _failures_so_far(turn) + 1
-    turn.data["failures"] = failures
+    turn.data["failed_at"] = [*_recent_here(turn), turn.event.now.isoformat()]
+    turn.forget("failures")
     if failures >= MAX_FAILURES:
         until = turn.event.now + LOCK
         turn.data["locked_until"] = until.isoformat()
-        turn.data["failures"] = 0  # the lock governs now; after it, a fresh set of attempts
+        turn.forget("failed_at")  # these led to the lock; they leave the window as it ends
         turn.emit(VerificationFailed(account.id, until))
         turn.say("verify.locked_handoff", {"until": _local(turn, until)})
         return handoff(turn, "verification_locked", 3, {"failures": failures})
@@ -105,16 +117,34 @@ def _check(turn: Turn, stored: list[object]) -> State:
 
 
 def _failures_so_far(turn: Turn) -> int:
-    """Failures on the account (every channel) or in this chat, whichever is more."""
+    """Failures in the rolling window: the account's (every channel, every chat) or this
+    chat's, whichever is more."""
     account = turn.account
-    mine = turn.data.get("failures")
-    counted = mine if isinstance(mine, int) and mine > 0 else 0
+    counted = len(_recent_here(turn))
     if account is None:
         return counted
+    stored = account.verification_failures
     until = account.verification_locked_until
-    if until is not None and aware(until) <= turn.event.now:
-        return counted  # the account's lock has expired: its count starts afresh
-    return max(counted, account.verification_failures)
+    if until is not None and aware(until) <= turn.event.now and stored >= MAX_FAILURES:
+        # The failures that set a lock which has ended: the engine's window never holds them
+        # (they are older than the lock), so only a count kept without the engine can.
+        stored = 0
+    return max(counted, stored)
+
+
+def _recent_here(turn: Turn) -> list[str]:
+    """This chat's failures still inside the window, as ISO timestamps."""
+    start = turn.event.now - LOCK
+    recent: list[str] = []
+    found = turn.data.get("failed_at")
+    for value in found if isinstance(found, list) else ():
+        try:
+            moment = aware(datetime.fromisoformat(str(value)))
+        except ValueError:
+            continue
+        if moment > start:
+            recent.append(moment.isoformat())
+    return recent
 
 
 def _locked_until(turn: Turn) -> datetime | None:
