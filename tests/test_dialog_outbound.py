@@ -113,14 +113,17 @@ class Checker:
             debt_advice_signposted=self.advice_given,
         )
         verdict = check_outbound("\n\n".join(texts), together)
-        if not verdict.allowed:
-            self.problems.append(f"{[r.key for r in outcome.replies]}: {verdict.reasons}")
+        # As in the engine, a missing notice blocks only a step that states the debt: before
+        # verification nothing may (issue 11), so GB's advice waits for the disclosure.
+        reasons = [r for r in verdict.reasons if states_debt or not r.startswith("notice_")]
+        if reasons:
+            self.problems.append(f"{[r.key for r in outcome.replies]}: {tuple(reasons)}")
         for reply, text in zip(outcome.replies, texts, strict=True):
             alone = check_outbound(text, base)
             if not alone.allowed:
                 self.problems.append(f"{reply.key}: {alone.reasons} in {text!r}")
         self.debt_stated = self.debt_stated or states_debt
-        self.advice_given = self.advice_given or self.hardship_shown
+        self.advice_given = self.advice_given or (self.hardship_shown and verdict.allowed)
 
 
 def _run(ref: str, born: str, last4: str, path: Script, language: str) -> list[str]:
