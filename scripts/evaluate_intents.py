@@ -79,7 +79,7 @@ def slot_right(key: str, value: str, reading: Reading) -> bool:
     if key == "lang":
         return reading.language == value
     if key == "reason":
-        return reading.reason == REASONS.get(value, value)
+        return reading.reason == (None if value == "other" else REASONS.get(value, value))
     if key == "recovery_months":
         return str(reading.recovery_months) == value
     if key == "payday":

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.nlu import Reading, read
-from bot.nlu.intents import FREQUENCIES, INTENTS, QUESTION_TOPICS
+from bot.nlu.intents import FREQUENCIES, INTENTS, QUESTION_TOPICS, _combine
 
 D = Decimal
 TODAY = date(2026, 12, 1)
@@ -110,6 +110,20 @@ def test_issue11_reading(text: str, locale: str, expected: dict[str, object]) ->
     reading = read(text, locale, today=TODAY)
     got = {key: getattr(reading, key) for key in expected}
     assert got == expected
+
+
+def test_issue11_rules_decide_where_they_are_sure_and_the_model_fills_in() -> None:
+    sure = read("2000 one-off, full and final", "en", use_model=False)
+    unsure = Reading(intent="other")
+    model_says_other = {"other": 0.9, "lump_sum": 0.1}
+    model_says_accept = {"accept": 0.95, "other": 0.05}
+    assert _combine(sure, model_says_other).intent == "lump_sum"
+    assert _combine(sure, model_says_other).source == "rules"
+    filled = _combine(unsure, model_says_accept)
+    assert (filled.intent, filled.accepts, filled.source) == ("accept", True, "model")
+    # Consent and refusal need a sure model; an amount needs the rules to have read one.
+    assert _combine(unsure, {"accept": 0.6, "other": 0.4}).intent == unsure.intent
+    assert _combine(unsure, {"amount": 0.99}).intent == unsure.intent
 
 
 def test_issue11_empty_and_huge_text_read_as_other() -> None:

@@ -85,6 +85,8 @@ _CLAUSE_END = re.compile(
     r"|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])"
 )
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
+# "算不算", "有利息不": a Chinese question by its shape (A-not-A, or a trailing 不/没).
+_HAN_QUESTION = re.compile(r"([\u4e00-\u9fff])[不没]\1|[\u4e00-\u9fff]{2}(?:不|没|没有)\s*$")
 _PICK = re.compile(r"(?:option|plan|choice|number|no\.?|#|方案|选项|第)\s*[0-9一二三四五]+")
 _MONEY_SIGN = re.compile(r"[$£€¥]|块|元|bucks?|dollars?|pounds?|quid|euros?")
 _SMALLEST = Decimal(10)
@@ -146,6 +148,7 @@ class _Lexicon:
     short_yes: int
     not_with: PhraseMatcher
     not_negators: PhraseMatcher
+    not_causes: PhraseMatcher
     after_name: PhraseMatcher
     negators: PhraseMatcher
     refuse: PhraseMatcher
@@ -217,6 +220,7 @@ def _lexicon(folder: str) -> _Lexicon:
         short_yes=_int_value(own, "accept.short_yes_max_words", 4),
         not_with=matcher("accept.not_with"),
         not_negators=matcher("common.not_negators"),
+        not_causes=matcher("common.not_causes"),
         after_name=matcher("language.after_name"),
         negators=matcher("common.negators"),
         refuse=matcher("common.refuse"),
@@ -276,7 +280,8 @@ def _combine(found: Reading, scores: Mapping[str, float]) -> Reading:
     if not scores:
         return found
     intent, source = found.intent, "rules"
-    if found.intent in ("other", "situation"):
+    thin = found.intent == "situation" and found.reason is None and found.recovery_months is None
+    if found.intent == "other" or thin:
         best = max(scores, key=lambda k: scores[k])
         sure = scores[best] >= _MODEL_THRESHOLD.get(best, 0.5)
         if best != found.intent and sure and _slots_allow(best, found):
@@ -302,7 +307,7 @@ def _combine(found: Reading, scores: Mapping[str, float]) -> Reading:
 
 
 #: How sure the model must be to overrule the rules' "other"/"situation".
-_MODEL_THRESHOLD: dict[str, float] = {}
+_MODEL_THRESHOLD: dict[str, float] = {"accept": 0.7, "decline": 0.7}
 
 
 def _slots_allow(intent: str, found: Reading) -> bool:
@@ -324,11 +329,10 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
     payday = _payday(norm, lex)
     declines = _declines(norm, lex, locale) and not questions
     answer = parse_yes_no(norm, locale)
-    reason = _reason(norm, locale)
+    reason = _reason(lex.not_causes.mask(norm), locale)
     recovery = classify_recovery(_mask_amounts(norm, lex), locale, today=today)
     recovery_months = recovery.months if recovery.outlook is Outlook.TEMPORARY else None
-    # "it'll get better in a few months": an outlook said in words (not a bare yes/no)
-    outlook_said = recovery.outlook is not Outlook.UNSURE and answer is None
+    outlook_said = _outlook_said(norm, locale)
     plain_yes = (
         answer is YesNo.YES
         and _short(norm, lex.short_yes)
@@ -404,6 +408,19 @@ def _reason(norm: str, locale: str) -> str | None:
     return found.value if weight >= _STRONG_REASON else None
 
 
+def _outlook_said(norm: str, locale: str) -> bool:
+    """ "It'll get better in a few months", "会好起来": whether the hardship passes, said in
+    words of some length (a lone "soon" or "等我" is too thin to make a message a situation)."""
+    lex = situation_lexicon(locale)
+    for hit in lex.cue_matcher.find(norm):
+        thin = len(hit.phrase) < (3 if is_han(hit.phrase[0]) else 8)
+        if thin or lex.cues[hit.phrase] is Outlook.UNSURE:
+            continue
+        if not is_negated(norm, hit.start, lex.negators, _NEGATION_UNITS):
+            return True
+    return False
+
+
 def _split(norm: str, breaks: re.Pattern[str]) -> list[str]:
     """Pieces of `norm`, each keeping the break that ends it ("what's the rate?")."""
     pieces: list[str] = []
@@ -426,6 +443,8 @@ def _short(norm: str, limit: int) -> bool:
 
 def _asks(sentence: str, lex: _Lexicon) -> bool:
     if "?" in sentence or lex.question_words.search(sentence):
+        return True
+    if _HAN_QUESTION.search(sentence):
         return True
     words = _LATIN_WORD.findall(sentence)[:2]
     return any(word in lex.question_openers for word in words)
