@@ -700,10 +700,7 @@ MESSAGES: Mapping[str, Message] = {
     "answer.total": Message(N_("What each option costs in total:")),
     "answer.total_plan": Message(N_("{n}. {total} in total")),
     "answer.total_balance": Message(
-        N_(
-            "Today you owe {balance} in all: principal {principal}, interest {interest}, "
-            "fees {fees}."
-        )
+        N_("In all you owe {balance}: principal {principal}, interest {interest}, fees {fees}.")
     ),
     "answer.waived": Message(N_("What each option waives:")),
     "answer.waived_plan": Message(
@@ -733,13 +730,13 @@ MESSAGES: Mapping[str, Message] = {
     "answer.statement_us": Message(
         N_(
             "Here is the validation information for this debt. The creditor is {creditor}; "
-            "what is owed today:"
+            "what is owed now:"
         )
     ),
     "answer.statement_copy": Message(
         N_("You can also have it in writing: tap below and a person from our team will send it.")
     ),
-    "answer.statement": Message(N_("Here is your account with {creditor} today:")),
+    "answer.statement": Message(N_("Here is your account with {creditor} as it stands:")),
     "answer.statement_person": Message(
         N_(
             "For the full statement or your contract, a person from our team sends it: tap "

@@ -1,0 +1,283 @@
+"""Issue 11 item 4: the dialog acts on what a message means, step by step (pure dialog).
+
+Questions are answered from the facts and the conversation returns to where it was
+(never a negotiation round); lump sums take the settlement path; an unclear sum is asked
+about; weekly and fortnightly sums are stated back as a monthly amount; a language asked
+for in words switches; a return resumes and is never an answer; several slots are taken
+from one message; only a decline is "not now". Every answer passes the outbound rules.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.compliance.outbound import OutboundContext, check_outbound
+from dialogs.model import LanguageChosen, OfferMade, Outcome, State
+from tests.test_dialog_world import CREDITOR, Chat, at_offer, effects, keys, verified
+
+LANGUAGES = ["en", "zh_CN"]
+QUESTIONS = {
+    "en": {
+        "rate": "what's the interest rate on option 1?",
+        "total": "how much is that altogether?",
+        "waived": "do you drop the fees?",
+        "first_due": "when's the first payment?",
+        "who": "who gave you my number?",
+        "sue": "will you sue me?",
+        "next": "what happens now?",
+        "statement": "can I see the statement?",
+    },
+    "zh_CN": {
+        "rate": "利息是多少?",
+        "total": "一共要还多少钱?",
+        "waived": "能减免多少?",
+        "first_due": "第一期什么时候还?",
+        "who": "你们是谁?",
+        "sue": "会不会起诉我?",
+        "next": "接下来怎么办?",
+        "statement": "能先给我看看账单明细吗?",
+    },
+}
+BALANCE_WORDS = ("13,060.50", "12,000.00", "860.50", "13060")
+
+
+def _rounds(chat: Chat) -> int:
+    nego = chat.snapshot.data.get("nego")
+    assert isinstance(nego, dict)
+    return int(nego["rounds"])
+
+
+def _offers(outcome: Outcome) -> list[OfferMade]:
+    return [e for e in outcome.effects if isinstance(e, OfferMade)]
+
+
+# --- questions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("topic", sorted(QUESTIONS["en"]))
+def test_issue11_a_question_at_the_offer_is_answered_and_the_offer_stands(
+    language: str, topic: str
+) -> None:
+    chat = at_offer(language=language)
+    before = dict(chat.snapshot.data["offer"])
+    outcome = chat.say(QUESTIONS[language][topic])
+    assert outcome.state is State.OFFER
+    found = keys(outcome)
+    assert any(k.startswith("answer.") or k == "notice.time_barred" for k in found), found
+    assert found[-1] == "offer.pick"  # the pending question, asked again
+    assert not _offers(outcome)  # nothing re-solved
+    assert chat.snapshot.data["offer"] == before
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_issue11_the_rate_question_gives_each_plans_apr(language: str) -> None:
+    chat = at_offer(language=language)
+    plans = chat.snapshot.data["offer"]["plans"]
+    outcome = chat.say(QUESTIONS[language]["rate"])
+    text = chat.text(outcome)
+    for plan in plans:
+        if plan["kind"] in ("instalments", "holiday_then_instalments"):
+            assert str(Decimal(plan["apr"])) in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_issue11_a_question_while_negotiating_is_not_a_round(language: str) -> None:
+    chat = at_offer(language=language)
+    chat.say("100")  # one counter-offer: below the minimum
+    assert chat.state is State.NEGOTIATE
+    rounds = _rounds(chat)
+    for topic in ("rate", "next", "total", "sue"):
+        outcome = chat.say(QUESTIONS[language][topic])
+        assert outcome.state is State.NEGOTIATE
+        assert "HandoffRequested" not in effects(outcome)
+    assert _rounds(chat) == rounds
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_issue11_before_verification_a_question_tells_nothing_about_the_debt(
+    language: str,
+) -> None:
+    chat = Chat(language=language)
+    chat.start("A-10001")
+    for topic, question in QUESTIONS[language].items():
+        outcome = chat.say(question)
+        assert outcome.state is State.VERIFY, topic
+        assert not any(r.states_debt for r in outcome.replies), topic
+        text = chat.text(outcome)
+        assert not any(word in text for word in BALANCE_WORDS), (topic, text)
+        assert keys(outcome)[-1] == "verify.ask_dob", topic
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_issue11_which_answer_was_wrong_is_never_said(language: str) -> None:
+    chat = Chat(language=language)
+    chat.start("A-10001")
+    chat.say("1988-04-02")
+    chat.say("1111")
+    before = dict(chat.snapshot.data)
+    outcome = chat.say("which one was wrong?" if language == "en" else "哪个错了?")
+    assert keys(outcome) == ["answer.which_wrong", "verify.ask_dob"]
+    assert chat.snapshot.data == before  # not an answer, and not counted
+    assert not outcome.effects
+
+
+def test_issue11_time_barred_will_you_sue_me() -> None:
+    chat = verified("A-20002")
+    outcome = chat.say("will you sue me?")
+    assert "we will not sue you for it" in chat.text(outcome)
+    assert outcome.state is State.DISCLOSE
+
+
+# --- the answers pass the outbound rules ---------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("ref", ["A-10001", "A-20001", "A-20002", "A-20004", "A-30001"])
+def test_issue11_every_answer_passes_the_outbound_rules(language: str, ref: str) -> None:
+    chat = Chat(language=language)
+    chat.start(ref)
+    asked = [chat.say(q) for q in QUESTIONS[language].values()]  # before verification
+    monthly = "300" if ref != "A-10001" else "2500"
+    chat = at_offer(ref, language, monthly) if ref != "A-20004" else verified(ref, language)
+    asked += [chat.say(q) for q in QUESTIONS[language].values()]
+    account = chat.account
+    assert account is not None
+    base = OutboundContext(
+        jurisdiction=account.jurisdiction,
+        now=chat.now,
+        timezone=account.timezone,
+        time_barred=account.time_barred,
+        validation_end=account.validation_end,
+        debt_advice_signposted=True,
+        creditor_name=CREDITOR,
+    )
+    problems = []
+    for outcome in asked:
+        for reply, text in zip(outcome.replies, chat.texts(outcome), strict=True):
+            verdict = check_outbound(text, base)
+            if not verdict.allowed:
+                problems.append((reply.key, verdict.reasons, text))
+    assert problems == []
+
+
+# --- sums ----------------------------------------------------------------------------------
+
+
+def test_issue11_a_one_off_sum_is_never_a_monthly_plan() -> None:
+    chat = verified("A-30001")
+    outcome = chat.say("2000 one-off, full and final")
+    assert "£2,000.00 a month" not in chat.text(outcome)
+    assert outcome.state is State.NEGOTIATE
+    assert keys(outcome) == ["negotiate.lump_below_min"]
+    settled = chat.tap("lump")
+    plans = [plan for offer in _offers(settled) for plan in offer.plans]
+    assert plans
+    assert {plan["kind"] for plan in plans} <= {"settlement", "pay_in_full"}
+    assert all(len(plan["instalments"]) == 1 for plan in plans)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_issue11_a_lump_sum_in_reach_is_offered_as_one_payment(language: str) -> None:
+    chat = verified("A-10001", language)
+    text = "I can pay 12000 in one go" if language == "en" else "一次性还一万二"
+    outcome = chat.say(text)
+    plans = [plan for offer in _offers(outcome) for plan in offer.plans]
+    assert plans
+    assert {plan["kind"] for plan in plans} <= {"settlement", "pay_in_full"}
+    assert chat.snapshot.data["offer"]["amount"] is None  # never kept as a monthly figure
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_issue11_an_unclear_sum_is_asked_about(language: str) -> None:
+    chat = verified("A-10001", language)
+    outcome = chat.say("10000")
+    assert keys(outcome) == ["amount.once_or_monthly"]
+    assert [b.id for b in outcome.replies[0].buttons] == ["sum:once", "sum:monthly"]
+    assert outcome.state is State.DISCLOSE
+    monthly = chat.tap("sum:monthly")
+    assert monthly.state is State.OFFER
+    assert chat.snapshot.data["offer"]["amount"] == "10000"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("$75 every two weeks", "$162.50 a month"), ("50 a week", "$216.67 a month")],
+)
+def test_issue11_other_frequencies_are_stated_back_monthly(text: str, said: str) -> None:
+    chat = verified("A-20001")
+    chat.tap("options")
+    chat.tap("reason:job_loss")
+    chat.tap("recovery:unsure")
+    outcome = chat.say(text)
+    assert said in chat.text(outcome)
+    assert keys(outcome)[0] in ("amount.fortnightly", "amount.weekly")
+
+
+def test_issue11_a_lump_sum_without_a_figure_asks_for_it() -> None:
+    chat = verified("A-30001")
+    outcome = chat.say("I'm not paying 2,850. I'll pay a lump sum if you knock it down")
+    assert keys(outcome) == ["offer.ask_lump"]
+    again = chat.say("2400")
+    plans = [plan for offer in _offers(again) for plan in offer.plans]
+    assert [plan["kind"] for plan in plans] == ["settlement"]
+    assert plans[0]["total"] == "2400.00"
+
+
+# --- language, returning, slots, declines ---------------------------------------------------
+
+
+def test_issue11_a_language_asked_for_in_words_switches() -> None:
+    chat = Chat(language="zh_CN")
+    chat.start("A-10001")
+    outcome = chat.say("Sorry, can we switch to English?")
+    assert LanguageChosen("en") in outcome.effects
+    assert keys(outcome) == ["language.set", "verify.ask_dob"]
+    assert chat.locale == "en"
+    back = chat.say("我可以用中文吗?")
+    assert LanguageChosen("zh_CN") in back.effects
+    assert chat.locale == "zh_CN"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_issue11_a_return_is_never_an_answer(language: str) -> None:
+    chat = verified("A-10001", language)
+    chat.tap("options")
+    chat.tap("reason:job_loss")
+    step_before = chat.snapshot.data["situation"]["step"]
+    outcome = chat.say("hi, I'm back" if language == "en" else "我回来了")
+    assert keys(outcome) == [
+        "greet.welcome_back",
+        "return.situation",
+        "situation.ask_recovery",
+    ]
+    assert chat.snapshot.data["situation"]["step"] == step_before == "recovery"
+    assert "recovery" not in chat.snapshot.data["situation"]
+
+
+def test_issue11_several_slots_from_one_message() -> None:
+    chat = verified("A-20001")
+    chat.tap("options")
+    outcome = chat.say("lost my job, should find work in 2 months, paid on the 15th, 300 a month")
+    funnel = chat.snapshot.data["situation"]
+    assert funnel["reason"] == "job_loss"
+    assert funnel["holiday"] == 2
+    assert funnel["payday"] == 15
+    assert outcome.state is State.OFFER
+
+
+@pytest.mark.parametrize(
+    ("language", "negation", "decline"),
+    [
+        ("en", "I'm so ashamed, I've never been in debt before", "not now"),
+        ("zh_CN", "我觉得好丢人，这辈子第一次欠债", "以后再说"),
+    ],
+)
+def test_issue11_a_negation_is_not_a_decline(language: str, negation: str, decline: str) -> None:
+    chat = verified("A-10001", language)
+    kind = chat.say(negation)
+    assert keys(kind) == ["kind.other", "disclose.ask_options"]
+    later = chat.say(decline)
+    assert keys(later) == ["disclose.later"]
