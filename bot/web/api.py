@@ -77,13 +77,20 @@ def _money(amount: Decimal, currency: str) -> str:
     return plain(quantize(amount, currency))
 
 
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
+
+
 def _date(value: str | None, name: str) -> date | None:
+    """A day in the range any period may cover (so a period's ends stay valid dates)."""
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise error(400, f"{name} must be a date, YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise error(400, f"{name} must be a day from {FIRST_DAY} to {LAST_DAY}")
+    return day
 
 
 # --- who am I -------------------------------------------------------------------------------

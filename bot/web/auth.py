@@ -54,6 +54,7 @@ from aiohttp import web
 from bot.identity import token_hash
 from bot.storage.models import User, UserSession, pk
 from bot.storage.ports import UnitOfWork
+from bot.web.jsonin import loads, valid_text
 
 __all__ = [
     "AUTH",
@@ -434,7 +435,7 @@ async def _login_input(request: web.Request, as_json: bool) -> tuple[str, str | 
     """The token and, for a form, where to go next (a local path only)."""
     if as_json:
         try:
-            data = await request.json()
+            data = loads(await request.read())  # bounded by the app's client_max_size
         except ValueError:
             raise _error(web.HTTPBadRequest, "the body must be JSON") from None
         token = data.get("token") if isinstance(data, dict) else None
@@ -444,7 +445,11 @@ async def _login_input(request: web.Request, as_json: bool) -> tuple[str, str | 
         token = form.get("token")
         nxt = form.get("next")
         target = nxt if isinstance(nxt, str) and _local_path(nxt) else None
-    if not isinstance(token, str) or not 0 < len(token.strip()) <= MAX_TOKEN:
+    if (
+        not isinstance(token, str)
+        or not valid_text(token)
+        or not 0 < len(token.strip()) <= MAX_TOKEN
+    ):
         raise _error(web.HTTPBadRequest, "send the token from `parley users add`")
     return token.strip(), target
 

@@ -10,6 +10,7 @@ are handled in order; chats run concurrently, up to ``concurrency`` at once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -115,7 +116,7 @@ class TelegramChannel:
         if update.callback_id is not None:
             self._answer(update.callback_id)
         if self.agents is not None and update.chat_type in ("group", "supergroup"):
-            await self.agents.handle(update)
+            await self.agents.handle(dataclasses.replace(update, text=_unicode(update.text)))
             return
         inbound = to_inbound(update)
         if inbound is None:
@@ -144,8 +145,9 @@ class TelegramChannel:
         self, secret: str | None
     ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def receive(request: web.Request) -> web.Response:
-            given = request.headers.get(SECRET_HEADER, "")
-            if secret is None or not hmac.compare_digest(given.encode(), secret.encode()):
+            # Header bytes that are not UTF-8 arrive as lone surrogates: compare them as bytes.
+            given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
+            if secret is None or not hmac.compare_digest(given, secret.encode()):
                 return web.Response(status=401, text="bad secret token")
             if (request.content_length or 0) > MAX_WEBHOOK_BODY:
                 return web.Response(status=413)
@@ -171,11 +173,11 @@ def to_inbound(update: TelegramUpdate) -> Inbound | None:
     common: dict[str, Any] = {
         "platform_id": f"u{update.update_id}",
         "user_id": str(update.user_id) if update.user_id is not None else None,
-        "client_language": update.language_code,
+        "client_language": _unicode(update.language_code),
     }
     chat = str(update.chat_id)
     if update.callback_id is not None:
-        parsed = parse_callback(update.callback_data)
+        parsed = parse_callback(_unicode(update.callback_data))
         if parsed is None:
             return None
         source, button = parsed
@@ -184,8 +186,16 @@ def to_inbound(update: TelegramUpdate) -> Inbound | None:
         )
     if update.text is None:
         return Inbound(CHANNEL, chat, EventKind.TEXT, text="", **common)
-    kind, text, ref = classify(update.text)
+    kind, text, ref = classify(_unicode(update.text) or "")
     return Inbound(CHANNEL, chat, kind, text=text, start_ref=ref, **common)
+
+
+def _unicode(text: str | None) -> str | None:
+    """Text that can be stored: a lone surrogate (JSON allows ``"\\ud800"``) becomes U+FFFD.
+    Telegram repeats an update it gets no 200 for, so odd text is cleaned, not refused."""
+    if text is None:
+        return None
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 LIMIT = 4096
 
@@ -30,8 +31,11 @@ def callback_data(message_id: int, button: str) -> str | None:
     return data if len(data.encode()) <= 64 else None
 
 
+_CALLBACK = re.compile(r"b([0-9]{1,18}):(.+)", re.DOTALL)
+
+
 def parse_callback(data: str | None) -> tuple[int, str] | None:
-    if not data or not data.startswith("b") or ":" not in data:
-        return None
-    head, button = data[1:].split(":", 1)
-    return (int(head), button) if head.isdigit() and button else None
+    """The message id and button of ``b<id>:<button>``; None for anything else (ASCII
+    digits only: ``str.isdigit`` also takes ² and other scripts' digits)."""
+    found = _CALLBACK.fullmatch(data or "")
+    return (int(found.group(1)), found.group(2)) if found else None
