@@ -68,6 +68,7 @@ PER_MONTH: Mapping[str, Decimal] = {
     "weekly": Decimal(52) / Decimal(12),
     "fortnightly": Decimal(26) / Decimal(12),
     "monthly": Decimal(1),
+    "semimonthly": Decimal(2),  # "twice a month": said back as fortnightly, counted as 2x
 }
 _CENTS = Decimal("0.01")
 _NEGATION_UNITS = 4
@@ -90,6 +91,8 @@ _HAN_QUESTION = re.compile(r"([\u4e00-\u9fff])[不没]\1|[\u4e00-\u9fff]{2}(?:�
 _PICK = re.compile(r"(?:option|plan|choice|number|no\.?|#|方案|选项|第)\s*[0-9一二三四五]+")
 _MONEY_SIGN = re.compile(r"[$£€¥]|块|元|bucks?|dollars?|pounds?|quid|euros?")
 _SMALLEST = Decimal(10)
+_ANY_FIGURE = re.compile(r"[0-9]|[一二两三四五六七八九十百千万]{2,}")
+_TIME_WORDS = frozenset({"in", "within", "after", "for", "next", "about", "around"})
 _DAY_OF_MONTH = re.compile(
     r"(?<![0-9])[0-9]{1,2}(?:st|nd|rd|th)\b|(?:[0-9]{1,2}|[一二三四五六七八九十廿]{1,3})[号日](?!元)"
 )
@@ -189,7 +192,7 @@ def _lexicon(folder: str) -> _Lexicon:
         for phrase in lexicon.strings(found, f"language.names.{target}"):
             names.setdefault(phrase, target)
     frequencies: dict[str, str] = {}
-    for name in ("fortnightly", "weekly", "monthly"):
+    for name in ("semimonthly", "fortnightly", "weekly", "monthly"):
         for phrase in lexicon.strings(found, f"frequency.{name}"):
             frequencies.setdefault(phrase, name)
     return _Lexicon(
@@ -330,11 +333,12 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
     declines = _declines(norm, lex, locale) and not questions
     answer = parse_yes_no(norm, locale)
     reason = _reason(lex.not_causes.mask(norm), locale)
-    recovery = classify_recovery(_mask_amounts(norm, lex), locale, today=today)
+    recovery = classify_recovery(_mask_amounts(norm, lex, amount), locale, today=today)
     recovery_months = recovery.months if recovery.outlook is Outlook.TEMPORARY else None
     outlook_said = _outlook_said(norm, locale)
     plain_yes = (
         answer is YesNo.YES
+        and "?" not in norm
         and _short(norm, lex.short_yes)
         and not lex.not_with.search(norm)
         and reason is None
@@ -349,12 +353,17 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
     )
 
     monthly: Decimal | None = None
+    figures = amount is not None or bool(_ANY_FIGURE.search(masked_freq))
+    if not figures and not lump:
+        frequency = None  # "这个月还不了": a frequency word with no figure is no frequency
     if lump:
         frequency = "once"
     elif amount is not None:
         per_month = PER_MONTH.get(frequency or "monthly", Decimal(1))
         value = (amount * per_month).quantize(_CENTS, rounding=ROUND_HALF_UP)
         monthly = value if value < MAX_AMOUNT else None
+    if frequency == "semimonthly":
+        frequency = "fortnightly"
 
     if questions:
         intent = f"question.{questions[0]}"
@@ -364,8 +373,8 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
         intent = "return"
     elif lump:
         intent = "lump_sum"
-    elif amount is not None:
-        intent = "amount"
+    elif amount is not None or (frequency in PER_MONTH and figures):
+        intent = "amount"  # several figures with a frequency: an offer, unclear (the bot asks)
     elif declines:
         intent = "decline"
     elif accepts:
@@ -564,12 +573,15 @@ def _amount(masked: str, lex: _Lexicon, locale: str) -> Decimal | None:
     return value
 
 
-def _mask_amounts(norm: str, lex: _Lexicon) -> str:
-    """`norm` without frequency cues right after a figure: "150 a month" is no recovery time."""
+def _mask_amounts(norm: str, lex: _Lexicon, amount: Decimal | None) -> str:
+    """`norm` without the frequency cues of an amount: "150 a month" is no recovery time
+    ("back in a month" still is)."""
     out = norm
     for found in lex.frequency_matcher.find(norm):
         regular = lex.frequencies[found.phrase] != "monthly"
-        if regular or _after_figure(norm, found.start, lex):
+        before = norm[max(0, found.start - 8) : found.start].split()
+        timed = bool(before) and before[-1] in _TIME_WORDS
+        if regular or _after_figure(norm, found.start, lex) or (amount and not timed):
             out = out[: found.start] + " " * (found.end - found.start) + out[found.end :]
     return out
 
