@@ -454,6 +454,7 @@ def test_issue11_whoever_says_they_are_not_the_account_holder_is_a_third_party(
         "my mum lent me the money",
         "I'm just a mum trying to keep up",
         "my husband and I can pay 200 a month together",
+        "my wife has dementia and I'm her carer",
     ],
 )
 def test_issue11_a_debtor_speaking_of_their_own_family_is_not_a_third_party(text: str) -> None:
