@@ -31,6 +31,7 @@ from dialogs.model import (
     GuardHit,
     Outcome,
     Reply,
+    SealedVerify,
     Snapshot,
     State,
     StepContext,
@@ -41,6 +42,16 @@ MAX_TEXT = 4096  # characters of inbound text the engine keeps; the rest is cut
 _REFERENCE = re.compile(r"\b[A-Za-z]{1,4}-?\d{3,10}\b")
 ENGINE_KEY = "_engine"  # the engine's own bookkeeping inside the conversation context
 EXPIRED_KEY = "button.expired"  # the reply to a button of an older message
+# What the transcript keeps of a verification answer (DESIGN §6).
+DOB_PLACEHOLDER = "[date of birth]"
+PHONE_PLACEHOLDER = "[phone digits]"
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+    "june|july|august|september|october|november|december"
+)
+_ANSWER_LIKE = re.compile(
+    rf"[0-9０-９〇零一二两三四五六七八九十]|\b(?:{_MONTHS})\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -143,7 +154,7 @@ class Engine:
                 pk(conversation),
                 inbound.channel,
                 inbound.platform_id,
-                text,
+                stored_text(conversation, inbound.kind, text),
                 _inbound_payload(inbound),
             )
             if stored is None:
@@ -402,6 +413,7 @@ class Engine:
             account=account_view(account, failures) if account else None,
             candidates=candidates,
             verify=self._verifier(known),
+            sealed=SealedVerify(seal=self._seal, verify=self._sealed_verifier(known)),
             limits=limits,
             policy_version=version,
             identity_verified=_verified(identity, account),
@@ -424,6 +436,25 @@ class Engine:
             if stored is None:
                 return False
             dob_ok = any(matches(stored[0], dob_hash(self.key, born)) for born in birth_dates)
+            phone_ok = matches(stored[1], phone_last4_hash(self.key, last4))
+            return dob_ok and phone_ok
+
+        return verify
+
+    def _seal(self, born: date) -> str:
+        return dob_hash(self.key, born)
+
+    def _sealed_verifier(
+        self, accounts: Sequence[Account]
+    ) -> Callable[[AccountView, Sequence[str], str], bool]:
+        hashes = {a.id: (a.dob_hash, a.phone_last4_hash) for a in accounts}
+
+        def verify(account: AccountView, sealed: Sequence[str], last4: str) -> bool:
+            """Both must match; which one failed is never revealed to the caller."""
+            stored = hashes.get(account.id)
+            if stored is None:
+                return False
+            dob_ok = any(matches(stored[0], candidate) for candidate in sealed)
             phone_ok = matches(stored[1], phone_last4_hash(self.key, last4))
             return dob_ok and phone_ok
 
@@ -503,6 +534,29 @@ def account_view(account: Account, failures: int | None = None) -> AccountView:
         verification_locked_until=account.verification_locked_until,
         disputed=account.disputed,
     )
+
+
+def stored_text(conversation: Conversation, kind: EventKind, text: str) -> str:
+    """The inbound text as the transcript keeps it (DESIGN §6): an answer to a verification
+    question becomes a placeholder.
+
+    While a bound conversation is in ``verify`` and not yet verified, a typed message that
+    could carry the answer (any digit, a Chinese numeral, a month name) is stored as
+    ``[date of birth]`` or ``[phone digits]``, by the question pending; the whole message,
+    not just the figures, so that no date form the reader understands is kept by mistake.
+    Other words (a question, "I need a person") are kept as typed. The guard and the dialog
+    still read the real text; only the stored copy is redacted.
+    """
+    context = conversation.context
+    if (
+        kind is not EventKind.TEXT
+        or conversation.state != State.VERIFY.value
+        or conversation.account_id is None
+        or context.get("verified")
+        or not _ANSWER_LIKE.search(text)
+    ):
+        return text
+    return PHONE_PLACEHOLDER if context.get("verify_step") == "phone" else DOB_PLACEHOLDER
 
 
 def _stale(inbound: Inbound, state: State, engine_data: Mapping[str, Any]) -> bool:

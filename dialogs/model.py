@@ -128,6 +128,18 @@ class StepContext:
     limits: Mapping[str, str] | None  # the account's segment policy (DESIGN §8 keys)
     policy_version: int | None
     identity_verified: bool  # this chat user has verified for ``account`` before
+    # The engine's keyed hashing of verification answers (DESIGN §5): with it, the birth
+    # dates a debtor typed are kept between the two questions only as keyed hashes. None in
+    # a dialog run without the engine (tests), which keeps ISO dates and calls ``verify``.
+    sealed: SealedVerify | None = None
+
+
+@dataclass(frozen=True)
+class SealedVerify:
+    # seal(born) -> the keyed hash of a birth date (HMAC with the secret key).
+    seal: Callable[[date], str]
+    # verify(account, sealed_birth_dates, last4) -> True when both match.
+    verify: Callable[[AccountView, Sequence[str], str], bool]
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,8 @@ async def test_one_chats_messages_are_handled_in_order(storage: Storage) -> None
         assert conversation.id is not None
         transcript = await uow.messages.transcript(conversation.id)
     inbound_texts = [m.text for m in transcript if m.direction == "in"]
-    assert inbound_texts == ["A-30002", "1967-08-19", "0456"]
+    # In order; the answers as the transcript keeps them (issue 12: never in plain text).
+    assert inbound_texts == ["A-30002", "[date of birth]", "[phone digits]"]
 
 
 async def test_every_step_is_one_transaction_with_audit(storage: Storage) -> None:

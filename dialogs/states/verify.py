@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 
 from dialogs import guard, understand
 from dialogs.common import HUMAN, aware, handoff, local_now
-from dialogs.model import State, VerificationFailed, VerificationPassed
+from dialogs.model import AccountView, State, VerificationFailed, VerificationPassed
 from dialogs.states import disclose
 from dialogs.turn import Turn
 
@@ -33,7 +33,7 @@ _MAX_CANDIDATES = 4
 
 def enter(turn: Turn) -> State:
     """Start checking who this is (or skip it when this chat user is already verified)."""
-    turn.forget("dob")
+    turn.forget("dob", "dob_sealed")
     turn.data["verify_step"] = "dob"
     if _locked_until(turn) is not None:
         return _say_locked(turn)
@@ -75,8 +75,16 @@ def handle(turn: Turn) -> State:
     if not found:
         turn.say("verify.dob_again")
         return State.VERIFY
-    # Kept only until the last four digits arrive, then dropped whatever the verdict.
-    turn.data["dob"] = [d.isoformat() for d in found[:_MAX_CANDIDATES]]
+    # Kept only until the last four digits arrive, then dropped whatever the verdict; with
+    # the engine, only as keyed hashes (never the date the debtor typed).
+    sealed = turn.ctx.sealed
+    readings = found[:_MAX_CANDIDATES]
+    if sealed is not None:
+        turn.data["dob"] = [sealed.seal(d) for d in readings]
+        turn.data["dob_sealed"] = True
+    else:
+        turn.data["dob"] = [d.isoformat() for d in readings]
+        turn.forget("dob_sealed")
     turn.data["verify_step"] = "phone"
     turn.say("verify.ask_phone")
     return State.VERIFY
@@ -87,13 +95,13 @@ def _check(turn: Turn, stored: list[object]) -> State:
     if last4 is None:
         turn.say("verify.phone_again")
         return State.VERIFY
-    candidates = tuple(date.fromisoformat(str(d)) for d in stored)
-    turn.forget("dob")
+    was_sealed = bool(turn.data.get("dob_sealed"))
+    turn.forget("dob", "dob_sealed")
     turn.data["verify_step"] = "dob"
     account = turn.account
     if account is None:
         return turn.prompt(State.GREET)
-    if turn.ctx.verify(account, candidates, last4):
+    if _matches(turn, account, stored, last4, was_sealed):
         turn.emit(VerificationPassed(account.id))
         if (held := guard.held_back(turn)) is not None:
             return held  # this chat said it is not the account holder: nothing disclosed
@@ -114,6 +122,22 @@ def _check(turn: Turn, stored: list[object]) -> State:
     turn.emit(VerificationFailed(account.id, None))
     turn.say("verify.failed", {"left": MAX_FAILURES - failures})
     return State.VERIFY
+
+
+def _matches(
+    turn: Turn, account: AccountView, stored: list[object], last4: str, was_sealed: bool
+) -> bool:
+    """One verdict for the pair, however many readings of the date are tried."""
+    sealed = turn.ctx.sealed
+    if was_sealed:
+        return sealed is not None and sealed.verify(account, [str(h) for h in stored], last4)
+    try:
+        candidates = tuple(date.fromisoformat(str(d)) for d in stored)
+    except ValueError:
+        return False
+    if sealed is not None:
+        return sealed.verify(account, [sealed.seal(d) for d in candidates], last4)
+    return turn.ctx.verify(account, candidates, last4)
 
 
 def _failures_so_far(turn: Turn) -> int:
