@@ -40,6 +40,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -454,8 +455,13 @@ async def _login_input(request: web.Request, as_json: bool) -> tuple[str, str | 
     return token.strip(), target
 
 
+# A path on this site in printable ASCII: browsers drop tabs and newlines from a URL, so
+# "/<TAB>/evil.example" would become "//evil.example", another host.
+_LOCAL_PATH: Final = re.compile(r"/(?![/\\])[!-~]{0,500}")
+
+
 def _local_path(path: str) -> bool:
-    return path.startswith("/") and not path.startswith("//") and "\\" not in path
+    return _LOCAL_PATH.fullmatch(path) is not None and "\\" not in path
 
 
 async def _logout(request: web.Request) -> web.StreamResponse:

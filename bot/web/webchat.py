@@ -54,6 +54,8 @@ STATIC = files(__package__).joinpath("static")
 # A person types far slower than this; a script gets 429 with Retry-After.
 SESSION_LIMIT = web.AppKey("parley.webchat.session_limit", RateLimiter)
 ADDRESS_LIMIT = web.AppKey("parley.webchat.address_limit", RateLimiter)
+# New chats (a send without a chat cookie) per address: each one is a conversation row.
+NEW_CHAT_LIMIT = web.AppKey("parley.webchat.new_chat_limit", RateLimiter)
 
 
 @dataclass
@@ -96,6 +98,7 @@ def setup(app: web.Application) -> None:
     app[SESSION_LIMIT] = RateLimiter(capacity=20, per_second=0.5)
     # Generous: many people can share one address (mobile carriers, offices).
     app[ADDRESS_LIMIT] = RateLimiter(capacity=600, per_second=20)
+    app[NEW_CHAT_LIMIT] = RateLimiter(capacity=20, per_second=1 / 6)
     app[PUSH] = WebPush()
     app.on_shutdown.append(_wake_polls)
     app.add_routes(routes)
@@ -157,9 +160,12 @@ def _json(request: web.Request, body: dict[str, Any], chat_id: str, new: bool) -
 # --- requests ---------------------------------------------------------------------------
 
 
-def _limit(request: web.Request, chat_id: str | None) -> None:
-    """Refuse (429) a session or a client address that sends faster than a person types."""
+def _limit(request: web.Request, chat_id: str | None, new: bool = False) -> None:
+    """Refuse (429) a session or a client address that sends faster than a person types,
+    or (``new``) starts chats faster than people open the page."""
     wait = request.app[ADDRESS_LIMIT].take(request.remote or "unknown")
+    if new:
+        wait = max(wait, request.app[NEW_CHAT_LIMIT].take(request.remote or "unknown"))
     if chat_id is not None:
         wait = max(wait, request.app[SESSION_LIMIT].take(chat_id))
     if wait > 0:
@@ -333,7 +339,7 @@ async def send(request: web.Request) -> web.Response:
     body = await read_json_body(request)
     chat_id, new = _session(request)
     inbound = parse_event(body, chat_id, client_language(request))
-    _limit(request, chat_id)
+    _limit(request, chat_id, new)
     async with request.app[STEP_SLOTS]:
         result = await request.app[METRICS].handle(request.app[HANDLER], inbound)
         messages = [_shown_outgoing(m) for m in result.messages]
@@ -350,6 +356,7 @@ async def send(request: web.Request) -> web.Response:
 @routes.get("/chat/history")
 async def history(request: web.Request) -> web.Response:
     chat_id, new = _session(request)
+    _limit(request, None)
     items: list[dict[str, Any]] = []
     conversation = None
     if not new:

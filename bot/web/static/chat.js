@@ -128,12 +128,13 @@
     sendButton.disabled = value;
   }
 
-  // One event to the bot; a retry after a dropped connection reuses the id, so it counts once.
-  async function send(event, echo) {
+  // One event to the bot; every retry (automatic, or the "Try again" button) reuses the id,
+  // so a message the server took before the answer was lost still counts once.
+  async function send(event, echo, id) {
     setBusy(true);
     const mine = echo ? bubble("you", echo) : null;
     scrollDown();
-    const body = Object.assign({ id: newId() }, event);
+    const body = Object.assign({ id: id || newId() }, event);
     try {
       for (let attempt = 0; ; attempt++) {
         let result = null;
@@ -149,14 +150,14 @@
         showStatus("offline");
         await sleep(1000 * 2 ** attempt);
       }
-      if (mine) markFailed(mine, event, echo);
+      if (mine) markFailed(mine, event, echo, body.id);
       return false;
     } finally {
       setBusy(false);
     }
   }
 
-  function markFailed(el, event, echo) {
+  function markFailed(el, event, echo, id) {
     el.classList.add("failed");
     const note = document.createElement("span");
     note.className = "from";
@@ -165,7 +166,7 @@
     retry.type = "button";
     retry.className = "retry";
     retry.textContent = t("retry");
-    retry.addEventListener("click", () => { el.remove(); send(event, echo); });
+    retry.addEventListener("click", () => { el.remove(); send(event, echo, id); });
     note.append(retry);
     el.append(note);
   }
