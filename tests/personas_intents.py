@@ -391,8 +391,9 @@ PERSONAS: tuple[Persona, ...] = (
             Turn(press="options", state="situation"),
             Turn(
                 say="我生病住院了，大概一个月后能恢复，每周能还五百",
-                contains=("¥2,166.67",),
-                absent=("什么原因",),
+                contains=("¥2,166.67", "健康"),
+                absent=("什么原因", "恢复？"),
+                state="offer",
             ),
         ),
     ),
@@ -429,4 +430,7 @@ PERSONAS: tuple[Persona, ...] = (
 )
 
 # Guard categories (DESIGN §7) each persona must trip, read back from the audit log.
-GUARD_CATEGORIES: dict[str, set[str]] = {}
+GUARD_CATEGORIES: dict[str, set[str]] = {
+    "en-us-everything-in-one-message": {"hardship"},
+    "zh-everything-in-one-message": {"vulnerability"},
+}

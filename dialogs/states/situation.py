@@ -32,6 +32,7 @@ def enter(turn: Turn, reason: str | None = None) -> State:
         funnel["reason"] = reason
         new.append("reason")
     if turn.text:
+        _ack_before_sum(turn, funnel, new)
         taken = offer.take_sum(turn)
         if taken is not None:
             funnel.setdefault("reason", "other")
@@ -75,6 +76,7 @@ def handle(turn: Turn) -> State:
     ):
         return offer.enter(turn, None)
     new = _slots(turn, funnel)
+    _ack_before_sum(turn, funnel, new)
     taken = offer.take_sum(turn)
     if taken is not None:
         funnel.setdefault("reason", "other")
@@ -140,6 +142,12 @@ def _slots(turn: Turn, funnel: dict[str, Any]) -> list[str]:
         funnel["payday"] = day
         new.append("payday")
     return new
+
+
+def _ack_before_sum(turn: Turn, funnel: dict[str, Any], new: list[str]) -> None:
+    """A reason given with a sum is acknowledged before the plans (or the sum question)."""
+    if "reason" in new and (understand.sum_said(turn) is not None or understand.lump_sum(turn)):
+        turn.say(f"situation.ack.{funnel['reason']}")
 
 
 def _about_recovery(turn: Turn) -> bool:
