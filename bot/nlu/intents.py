@@ -72,7 +72,15 @@ PER_MONTH: Mapping[str, Decimal] = {
 }
 _CENTS = Decimal("0.01")
 _NEGATION_UNITS = 4
+#: corpus/README.md's cause names -> bot.nlu.situation.Reason values.
+_CAUSES = {
+    "reduced_income": Reason.JOB_LOSS.value,
+    "family": Reason.FAMILY_EMERGENCY.value,
+    "business": Reason.BUSINESS_TROUBLE.value,
+}
 _STRONG_REASON = 2
+_TERSE_WORDS = 5
+_TERSE_HAN = 8
 #: Topics whose words are often the object of another question ("is the interest waived?",
 #: "are the charges dropped?"): they are the primary question only when no other is asked.
 _WEAK_TOPICS = frozenset({"rate", "statement", "total"})
@@ -92,6 +100,7 @@ _PICK = re.compile(r"(?:option|plan|choice|number|no\.?|#|方案|选项|第)\s*[
 _MONEY_SIGN = re.compile(r"[$£€¥]|块|元|bucks?|dollars?|pounds?|quid|euros?")
 _SMALLEST = Decimal(10)
 _ANY_FIGURE = re.compile(r"[0-9]|[一二两三四五六七八九十百千万]{2,}")
+_FIGURES = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[一二两三四五六七八九十百千万]{2,}")
 _TIME_WORDS = frozenset({"in", "within", "after", "for", "next", "about", "around"})
 _DAY_OF_MONTH = re.compile(
     r"(?<![0-9])[0-9]{1,2}(?:st|nd|rd|th)\b|(?:[0-9]{1,2}|[一二三四五六七八九十廿]{1,3})[号日](?!元)"
@@ -152,6 +161,9 @@ class _Lexicon:
     not_with: PhraseMatcher
     not_negators: PhraseMatcher
     not_causes: PhraseMatcher
+    causes: dict[str, str]
+    cause_matcher: PhraseMatcher
+    return_not_before: PhraseMatcher
     after_name: PhraseMatcher
     negators: PhraseMatcher
     refuse: PhraseMatcher
@@ -191,6 +203,10 @@ def _lexicon(folder: str) -> _Lexicon:
     for target in lexicon.section_names(found, "language.names"):
         for phrase in lexicon.strings(found, f"language.names.{target}"):
             names.setdefault(phrase, target)
+    causes: dict[str, str] = {}
+    for name in lexicon.section_names(found, "causes"):
+        for phrase in lexicon.strings(found, f"causes.{name}"):
+            causes.setdefault(phrase, _CAUSES.get(name, name))
     frequencies: dict[str, str] = {}
     for name in ("semimonthly", "fortnightly", "weekly", "monthly"):
         for phrase in lexicon.strings(found, f"frequency.{name}"):
@@ -224,6 +240,9 @@ def _lexicon(folder: str) -> _Lexicon:
         not_with=matcher("accept.not_with"),
         not_negators=matcher("common.not_negators"),
         not_causes=matcher("common.not_causes"),
+        causes=causes,
+        cause_matcher=PhraseMatcher(causes),
+        return_not_before=matcher("return.not_before"),
         after_name=matcher("language.after_name"),
         negators=matcher("common.negators"),
         refuse=matcher("common.refuse"),
@@ -323,7 +342,7 @@ def _slots_allow(intent: str, found: Reading) -> bool:
 def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
     lex = _lex(locale)
     sentences = _split(norm, _SENTENCE_END)
-    questions = _questions(sentences, lex)
+    questions = _questions(sentences, lex, norm)
     language = _language(norm, lex)
     returning = _returning(norm, lex)
     lump = _lump(norm, lex)
@@ -332,7 +351,7 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
     payday = _payday(norm, lex)
     declines = _declines(norm, lex, locale) and not questions
     answer = parse_yes_no(norm, locale)
-    reason = _reason(lex.not_causes.mask(norm), locale)
+    reason = _reason(lex.not_causes.mask(norm), locale) or _cause(norm, lex)
     recovery = classify_recovery(_mask_amounts(norm, lex, amount), locale, today=today)
     recovery_months = recovery.months if recovery.outlook is Outlook.TEMPORARY else None
     outlook_said = _outlook_said(norm, locale)
@@ -373,7 +392,7 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
         intent = "return"
     elif lump:
         intent = "lump_sum"
-    elif amount is not None or (frequency in PER_MONTH and figures):
+    elif amount is not None or (frequency in PER_MONTH and _several_figures(masked_freq)):
         intent = "amount"  # several figures with a frequency: an offer, unclear (the bot asks)
     elif declines:
         intent = "decline"
@@ -415,6 +434,14 @@ def _reason(norm: str, locale: str) -> str | None:
         if reason is found:
             weight += strength
     return found.value if weight >= _STRONG_REASON else None
+
+
+def _cause(norm: str, lex: _Lexicon) -> str | None:
+    """A cause from this lexicon's own list ("my partner walked out"), when not negated."""
+    for hit in lex.cause_matcher.find(norm):
+        if not _negated(norm, hit, lex):
+            return lex.causes[hit.phrase]
+    return None
 
 
 def _outlook_said(norm: str, locale: str) -> bool:
@@ -459,12 +486,18 @@ def _asks(sentence: str, lex: _Lexicon) -> bool:
     return any(word in lex.question_openers for word in words)
 
 
-def _questions(sentences: list[str], lex: _Lexicon) -> tuple[str, ...]:
-    """Every question topic asked, in the order first asked."""
+def _questions(sentences: list[str], lex: _Lexicon, norm: str) -> tuple[str, ...]:
+    """Every question topic asked, the primary one first (see `_WEAK_TOPICS`), the others
+    in the order asked. A very short message naming a topic asks about it ("first
+    instalment date pls", "首期还款日期")."""
     asked: dict[str, int] = {}
     offset = 0
+    units = _units(norm)
+    latin = sum(1 for u in units if u.isascii())
+    terse = latin <= _TERSE_WORDS and len(units) - latin <= _TERSE_HAN
+    terse = terse and not lex.declines.search(norm) and not lex.accepts.search(norm)
     for sentence in sentences:
-        asking = _asks(sentence, lex)
+        asking = terse or _asks(sentence, lex)
         for topic, question in lex.questions.items():
             hits = list(question.asks.find(sentence))
             if asking:
@@ -503,7 +536,7 @@ def _language(norm: str, lex: _Lexicon) -> str | None:
 
 
 def _returning(norm: str, lex: _Lexicon) -> bool:
-    if lex.returns.search(norm):
+    if any(not lex.return_not_before.at(norm, f.end) for f in lex.returns.find(norm)):
         return True
     if not lex.greetings.search(norm):
         return False
@@ -573,6 +606,10 @@ def _amount(masked: str, lex: _Lexicon, locale: str) -> Decimal | None:
     return value
 
 
+def _several_figures(text: str) -> bool:
+    return len({m.group() for m in _FIGURES.finditer(text)}) >= 2
+
+
 def _mask_amounts(norm: str, lex: _Lexicon, amount: Decimal | None) -> str:
     """`norm` without the frequency cues of an amount: "150 a month" is no recovery time
     ("back in a month" still is)."""
@@ -598,8 +635,10 @@ def _declines(norm: str, lex: _Lexicon, locale: str) -> bool:
 def _negated_decline(norm: str, found: Found, lex: _Lexicon) -> bool:
     """A decline phrase that contains its own negation ("not now") is never negated; one
     after "not" is ("I'm not saying no thanks")."""
-    head = clause_before(norm, found.start, 2)
-    return bool(head.strip()) and lex.negators.search(head) and "not" not in found.phrase
+    if lex.negators.search(found.phrase):
+        return False
+    head = lex.not_negators.mask(clause_before(norm, found.start, 2))
+    return bool(head.strip()) and lex.negators.search(head)
 
 
 def _accept_phrase(norm: str, lex: _Lexicon) -> bool:
