@@ -216,14 +216,22 @@ def main() -> int:
 
 
 def _append_docs(table: str, today: date) -> None:
+    """Write the table under "## Intents", replacing that section if present (the rest of
+    the file, e.g. the guard's part, is kept)."""
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Understanding\n"
     section = (
-        f"\n## Intents\n\nMeasured {today.isoformat()} with `python scripts/evaluate_intents.py`"
+        f"## Intents\n\nMeasured {today.isoformat()} with `python scripts/evaluate_intents.py`"
         f" (primary intent by the precedence of corpus/README.md; 95% bootstrap interval).\n\n"
         f"{table}\n"
     )
+    start = text.find("\n## Intents\n")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[: start + 1] + section + (text[end:] if end >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
     DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text.rstrip("\n") + "\n" + section, encoding="utf-8")
+    DOCS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
