@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from bot.compliance import (
     resolve_language,
 )
 from bot.compliance.lexicon import DEFAULT_LOCALES, load_lexicons
+from bot.compliance.patterns import compile_pattern
 
 C = Category
 
@@ -378,6 +380,9 @@ def _lexicons_alone() -> InboundGuard:
         "我走了以后,这个债会不会落到我孩子身上",
         "我死了以后这些钱谁来还",
         "万一我不在了，孩子怎么办",
+        "我要是不在了，孩子怎么办",
+        "等我哪天走了，你们就去找我儿子吧",
+        "我哪天死了这钱就不用还了吧",
         "if I'm gone, will my kids have to pay this debt",
         "what happens to this debt if I die",
         "when i die does my wife get stuck with all this",
@@ -421,6 +426,8 @@ def test_issue11_a_relative_telling_us_of_a_death_is_still_deceased(text: str) -
         "wrong number, I don't know this person",
         "I am not the account holder",
         "i'm writing on behalf of my husband",
+        "This is Mike's wife",
+        "I'm John's mother",
         "我是他老婆",
         "我是他妈妈",
         "我是他妈",
@@ -478,3 +485,19 @@ def test_issue11_a_debtor_speaking_of_their_own_family_is_not_a_third_party(text
 )
 def test_issue11_kinship_words_are_not_abuse_but_the_insult_is(text: str, abuse: bool) -> None:
     assert (C.ABUSE in _lexicons_alone().detect(text).categories) is abuse
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("this is maria's husband", True),
+        ("this is o'neil's husband", True),  # the whole word, apostrophes and all
+        ("this is husband", False),
+        ("this is maria husband", False),
+        ("this is marias husband", False),
+        ("this is today's husband", True),  # any possessive: the words after decide
+    ],
+)
+def test_issue11_a_possessive_word_stands_for_any_name(text: str, found: bool) -> None:
+    regex = compile_pattern("this is *'s husband")
+    assert (re.search(regex, text) is not None) is found

@@ -2,6 +2,7 @@
 
     stop (texting|calling) me   words in order
     disput*                     a word that begins with "disput"
+    *'s                         any word in the possessive ("maria's wife": names vary)
     (the|)                      one of several phrases; an empty one makes the group optional
     ~                           up to `gap` other words (characters, in unspaced scripts)
     ^  $                        the start / end of the message, punctuation around ignored
@@ -34,6 +35,7 @@ WORDCLASS = "0-9a-z\u00df-\u00f6\u00f8-\u00ff"
 WORDCHAR = f"[{WORDCLASS}]"
 WORDCHAR_RE = re.compile(WORDCHAR)
 _PIECES = re.compile(r"[()|]|[^\s()|]+")
+_POSSESSIVE = "*'s"
 
 
 class PatternError(ValueError):
@@ -136,6 +138,8 @@ class _Parser:
             if self.spaced:
                 return rf"(?:[^\s{_MARKS}]+\s+){{0,{self.gap}}}", True
             return rf"[^{_MARKS}]{{0,{self.gap}}}", True
+        if piece == _POSSESSIVE:
+            return rf"(?<![{WORDCLASS}'])[{WORDCLASS}][{WORDCLASS}']*'s(?!{WORDCHAR})", False
         return _word(piece), False
 
     def _peek(self) -> str | None:
