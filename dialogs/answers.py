@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from dialogs import understand
+from dialogs import guard, understand
 from dialogs.commands import LANGUAGE_BUTTONS
 from dialogs.common import HUMAN, local_today, money, us
 from dialogs.model import EventKind, LanguageChosen, Money, Param, Reply, State
@@ -28,7 +28,6 @@ _ALL = (*QUESTIONS, "statement")
 _QUIET = (State.HANDOFF, State.STOPPED)
 # Questions answered the same before verification: they disclose nothing.
 _BEFORE = ("who", "which_wrong", "next")
-_NOT_YET_VERIFIED = (State.GREET, State.VERIFY)
 
 
 def react(turn: Turn) -> State | None:
@@ -118,12 +117,7 @@ def answer(turn: Turn, asked: tuple[str, ...]) -> State:
 def _private(turn: Turn) -> bool:
     """Nothing that implies a debt may be said: not verified yet, or a chat that said it is
     not the account holder (the guard's mark, DESIGN §6)."""
-    return (
-        not turn.verified
-        or turn.account is None
-        or turn.state in _NOT_YET_VERIFIED
-        or bool(turn.data.get("third_party"))
-    )
+    return turn.account is None or guard.private(turn)
 
 
 def _reask(turn: Turn) -> State:

@@ -281,3 +281,13 @@ def test_issue11_a_negation_is_not_a_decline(language: str, negation: str, decli
     assert keys(kind) == ["kind.other", "disclose.ask_options"]
     later = chat.say(decline)
     assert keys(later) == ["disclose.later"]
+
+
+@pytest.mark.parametrize(("language", "decline"), [("en", "no thanks"), ("zh_CN", "以后再说")])
+def test_issue11_a_decline_in_the_funnel_is_not_an_answer(language: str, decline: str) -> None:
+    chat = verified("A-10001", language)
+    chat.tap("options")
+    outcome = chat.say(decline)
+    assert keys(outcome) == ["disclose.later"]
+    assert "reason" not in chat.snapshot.data["situation"]
+    assert chat.tap("reason:illness").state is State.SITUATION

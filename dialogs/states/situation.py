@@ -88,6 +88,9 @@ def handle(turn: Turn) -> State:
         return taken
     if not turn.text and not new:
         return prompt(turn)
+    if not new and understand.declines(turn):
+        turn.say("disclose.later")  # "not now": the question stays for when they are ready
+        return State.SITUATION
     if not new and understand.worried(turn) and not funnel.get("comforted"):
         funnel["comforted"] = True  # once: the funnel never blocks
         turn.say("kind.other")
