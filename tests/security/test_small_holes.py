@@ -131,11 +131,13 @@ async def test_issue12_a_manual_retry_reuses_the_message_id(
             await page.route("**/chat/send", lose_the_first_answer)
             await page.goto(str(server.make_url("/?ref=A-20001")))
             log = page.locator("#log")
-            await playwright_api.expect(log).to_contain_text("What is your date of birth?")
+            await playwright_api.expect(log).to_contain_text("Parley Demo Lending", timeout=30_000)
             await page.fill("#text", "I lost my job")
             await page.press("#text", "Enter")
             await page.locator("button.retry").click()
-            await playwright_api.expect(page.locator("button.retry")).to_have_count(0)
+            await playwright_api.expect(page.locator("button.retry")).to_have_count(
+                0, timeout=30_000
+            )
         finally:
             await browser.close()
     tries = [body for body in sent if body.get("text") == "I lost my job"]
