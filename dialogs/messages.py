@@ -610,6 +610,13 @@ MESSAGES: Mapping[str, Message] = {
             "would a monthly plan suit you better?"
         )
     ),
+    "negotiate.lump_far_below": Message(
+        N_(
+            "Thank you for offering {amount} in one payment. The smallest single payment I "
+            "can agree is {least}, well above that, so I won't ask you to stretch to it. A "
+            "monthly plan may fit better, or a person from our team can look at it with you."
+        )
+    ),
     "negotiate.lump_none": Message(
         N_(
             "Thank you for offering {amount} in one payment. I can't agree a single payment "

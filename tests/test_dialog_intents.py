@@ -291,3 +291,12 @@ def test_issue11_a_decline_in_the_funnel_is_not_an_answer(language: str, decline
     assert keys(outcome) == ["disclose.later"]
     assert "reason" not in chat.snapshot.data["situation"]
     assert chat.tap("reason:illness").state is State.SITUATION
+
+
+def test_issue11_a_one_off_far_below_the_least_is_not_asked_to_stretch() -> None:
+    chat = verified("A-30001")
+    outcome = chat.say("I can pay 500 one-off")
+    assert keys(outcome) == ["negotiate.lump_far_below"]
+    assert [b.id for b in outcome.replies[0].buttons] == ["none", "human"]
+    assert "pending_lump" not in chat.snapshot.data
+    assert "?" not in chat.text(outcome)

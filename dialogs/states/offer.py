@@ -44,6 +44,8 @@ _ONE_OFF = (PlanKind.PAY_IN_FULL, PlanKind.SETTLEMENT)
 _FREQUENCY_SAID = {"weekly": "amount.weekly", "fortnightly": "amount.fortnightly"}
 # A figure with no frequency that is half the balance or more may be one payment: ask.
 _UNCLEAR_SHARE = Decimal(2)
+# A smallest one-off more than twice the debtor's sum is not asked of them.
+_FAR_BELOW = Decimal(2)
 _UNSOLVABLE = (OfferError, PolicyError, ScheduleError, MoneyError, ArithmeticError)
 
 
@@ -270,6 +272,11 @@ def enter_lump(turn: Turn, amount: Decimal, *, counter: bool = False) -> State:
         return handoff(
             turn, "limits_reached", 3, {"one_off": str(amount), "rounds": solved.rounds}
         )
+    if least > amount * _FAR_BELOW:
+        # Never "could you manage that?" of what is far beyond their sum (DESIGN §6).
+        params = {"amount": money(turn, amount), "least": money(turn, least)}
+        turn.say("negotiate.lump_far_below", params, buttons=(MONTHLY_PLAN, HUMAN), debt=True)
+        return State.NEGOTIATE
     turn.data["pending_lump"] = str(least)
     _say_lump_below(turn, amount, least)
     return State.NEGOTIATE
