@@ -16,7 +16,7 @@ from bot.handoff.base import DeskBase
 from bot.handoff.calculator import Calculation, PlanRequest, calculate
 from bot.handoff.context import local_today, terms
 from bot.handoff.errors import Conflict, HandoffError, NotFound, NotYours
-from bot.handoff.outbox import judge, outgoing, recipient
+from bot.handoff.outbox import Recipient, judge, outgoing, recipient
 from bot.handoff.plans import first_due, plan_json, plan_text, record_offer
 from bot.handoff.ports import Actor, PlanOutcome, actor_name
 from bot.handoff.queue import load, ticket_for
@@ -24,6 +24,23 @@ from bot.storage.models import Approval, Conversation, pk
 from bot.storage.ports import UnitOfWork
 
 MAX_NOTE = 2000
+
+
+class NotVerified(Conflict):
+    """The conversation has not passed the checks: a plan states the debt (409)."""
+
+
+def verified(to: Recipient) -> bool:
+    """This chat passed the checks for the account: its identity is verified and the
+    dialog holds it verified (not forgotten for a third party, not asked again)."""
+    return to.verified and bool(to.conversation.context.get("verified"))
+
+
+def _require_verified(to: Recipient) -> None:
+    if not verified(to):
+        raise NotVerified(
+            "This chat is not verified: verify the debtor by other means before a plan."
+        )
 
 
 class PlanDesk(DeskBase):
@@ -42,6 +59,7 @@ class PlanDesk(DeskBase):
         async with self.uow() as uow:
             _, conversation = await self._holding(uow, handoff_id, actor)
             to = await recipient(uow, conversation)
+            _require_verified(to)
             account, policy = await self._terms(uow, to)
             calc = calculate(terms(account), policy.limits, local_today(account, now), request)
             if not 0 <= option < len(calc.options):
@@ -142,6 +160,7 @@ class PlanDesk(DeskBase):
             approval = await _pending(uow, approval_id)
             handoff, conversation = await load(uow, approval.handoff_id)
             to = await recipient(uow, conversation)
+            _require_verified(to)  # it stays pending: the checks may still be passed
             account, policy = await self._terms(uow, to)
             if first_due(approval.plan) < local_today(account, now):
                 await uow.approvals.decide(approval_id, "expired", admin.id, note, now)

@@ -68,7 +68,8 @@ async def panel(uow: UnitOfWork, handoff_id: int, now: datetime) -> dict[str, An
     body: dict[str, Any] = {
         "handoff": ticket(handoff, conversation, account, agent, now).as_json(),
         "summary": handoff.summary,
-        "verified": to.verified or bool(data.get("verified")),
+        # As plans are allowed (bot.handoff.approvals.verified): the identity and the dialog.
+        "verified": to.verified and bool(data.get("verified")),
         "opted_out": to.opted_out,
         "tone": conversation.tone,
         "situation": situation,

@@ -172,7 +172,7 @@ function renderDetail() {
   renderTranscript(c.transcript);
   const a = c.account;
   facts($("facts"), [
-    ["Verified", c.verified ? "yes" : "NO — verify by other means before discussing the debt"],
+    ["Verified", c.verified ? "yes" : "not verified — verify by other means before discussing the debt; plans are refused"],
     ["Opted out", c.opted_out ? "yes — nothing may be sent" : null],
     ["Tone", c.tone],
     ["Language", h.language],
@@ -292,6 +292,10 @@ async function calculate(event) {
     if (!o.within_limits) item.appendChild(el("span", ` Beyond the limits: ${o.breaches.join("; ")}`, "overdue"));
     const button = el("button", o.within_limits ? "Offer this" : "Ask an admin");
     button.type = "button";
+    if (state.context && !state.context.verified) {
+      button.disabled = true;  // the server answers 409: a plan states the debt
+      button.title = "not verified";
+    }
     button.addEventListener("click", () => offer(index));
     item.appendChild(button);
     list.appendChild(item);
