@@ -78,7 +78,8 @@ def welcome_back(turn: Turn) -> State:
     state = turn.state
     account = turn.account
     if _private(turn) or account is None:
-        turn.say("greet.welcome_back", parts=(Reply("return.verify"),))
+        # Often just "hello" after the greeting: no "welcome back", only where we are.
+        turn.say("return.verify")
     elif state is State.DISCLOSE:
         line = Reply(
             "return.disclose", {"balance": money(turn, account.balance)}, states_debt=True

@@ -300,3 +300,16 @@ def test_issue11_a_one_off_far_below_the_least_is_not_asked_to_stretch() -> None
     assert [b.id for b in outcome.replies[0].buttons] == ["none", "human"]
     assert "pending_lump" not in chat.snapshot.data
     assert "?" not in chat.text(outcome)
+
+
+@pytest.mark.parametrize(("language", "hello"), [("en", "hi, I'm back"), ("zh_CN", "我回来了")])
+def test_issue11_a_return_while_verifying_is_not_an_answer(language: str, hello: str) -> None:
+    chat = Chat(language=language)
+    chat.start("A-10001")
+    chat.say("1988-04-02")
+    before = dict(chat.snapshot.data)
+    outcome = chat.say(hello)
+    assert keys(outcome) == ["return.verify", "verify.ask_phone"]
+    assert chat.snapshot.data == before
+    assert not outcome.effects
+    assert chat.say("8000").state is State.DISCLOSE
