@@ -3,15 +3,23 @@
 Binding a reference starts the conversation's data afresh, except that a chat which has
 said it is not the account holder stays marked (dialogs.guard.THIRD_PARTY): typing or
 deep-linking a reference again does not make it the account holder.
+
+A reference that matches no account is answered exactly as one that does (hello, then the
+date of birth; see verify.UNMATCHED), so the replies never tell whether a reference exists.
 """
 
 from __future__ import annotations
+
+import re
 
 from dialogs import guard
 from dialogs.common import HUMAN, bind
 from dialogs.model import AccountView, State
 from dialogs.states import verify
 from dialogs.turn import Turn
+
+# What the engine looks up as a reference (bot.engine._REFERENCE).
+_REFERENCE_LIKE = re.compile(r"\b[A-Za-z]{1,4}-?\d{3,10}\b")
 
 
 def prompt(turn: Turn) -> State:
@@ -30,6 +38,9 @@ def handle(turn: Turn) -> State:
     if turn.account is not None:
         _hello(turn)
         return verify.enter(turn)
+    if _REFERENCE_LIKE.search(turn.text[:512]):  # a reference, of no account
+        _hello(turn)
+        return _unmatched(turn)
     if not turn.data.get("greeted"):
         _hello(turn)
         turn.say("greet.ask_reference")
@@ -48,6 +59,9 @@ def start(turn: Turn) -> State:
         _hello(turn, again=True)
         _bind(turn, found)
         return verify.enter(turn)
+    if ref and found is None:  # as if it were another account's
+        _hello(turn, again=True)
+        return _unmatched(turn)
     if turn.account is None:
         _hello(turn, again=True)
         turn.say("greet.reference_unknown" if ref else "greet.ask_reference", buttons=())
@@ -63,8 +77,16 @@ def start(turn: Turn) -> State:
     return turn.prompt(turn.state)
 
 
+def _unmatched(turn: Turn) -> State:
+    """Ask for the answers as for an account; they will not match (verify.UNMATCHED)."""
+    turn.forget("verified", "locked_until", "failed_at")
+    turn.data[verify.UNMATCHED] = True
+    return verify.enter(turn)
+
+
 def _bind(turn: Turn, account: AccountView) -> None:
     told = turn.data.get(guard.THIRD_PARTY)
+    turn.forget(verify.UNMATCHED)
     bind(turn, account)
     if told:
         turn.data[guard.THIRD_PARTY] = True

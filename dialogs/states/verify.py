@@ -14,6 +14,11 @@ has left the window: the account then has ``MAX_FAILURES`` guesses again, and th
 that uses them up locks again. Whatever the number of chats or sessions, that is at most
 ``MAX_FAILURES`` guesses in any 24 hours. This chat's own failures (timestamps in
 ``failed_at``) count too, for a dialog that runs without the engine.
+
+A reference that matches no account (``UNMATCHED``, set by greet) goes through the same
+questions and replies: the answers are asked for, never match, and the third wrong pair
+locks this chat and hands off, as for an account, so the replies do not tell whether a
+reference exists. Without an account the failures count in this chat only.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dialogs.states import disclose
 from dialogs.turn import Turn
 
 MAX_FAILURES = 3
+UNMATCHED = "unmatched"  # the reference given matches no account: nothing can verify
 LOCK = timedelta(hours=24)
 _MAX_CANDIDATES = 4
 
@@ -37,7 +43,7 @@ def enter(turn: Turn) -> State:
     turn.data["verify_step"] = "dob"
     if _locked_until(turn) is not None:
         return _say_locked(turn)
-    if turn.verified or verified_before(turn):
+    if _checked(turn) is not None and (turn.verified or verified_before(turn)):
         if (held := guard.held_back(turn, answered=False)) is not None:
             return held  # this chat said it is not the account holder
         turn.data["verified"] = True
@@ -47,7 +53,7 @@ def enter(turn: Turn) -> State:
 
 
 def prompt(turn: Turn) -> State:
-    if turn.account is None:
+    if turn.account is None and not turn.data.get(UNMATCHED):
         return turn.prompt(State.GREET)
     if turn.verified:
         return disclose.enter(turn)
@@ -62,7 +68,7 @@ def prompt(turn: Turn) -> State:
 
 
 def handle(turn: Turn) -> State:
-    if turn.account is None:
+    if turn.account is None and not turn.data.get(UNMATCHED):
         return turn.prompt(State.GREET)
     if turn.verified:
         return disclose.enter(turn)
@@ -98,10 +104,8 @@ def _check(turn: Turn, stored: list[object]) -> State:
     was_sealed = bool(turn.data.get("dob_sealed"))
     turn.forget("dob", "dob_sealed")
     turn.data["verify_step"] = "dob"
-    account = turn.account
-    if account is None:
-        return turn.prompt(State.GREET)
-    if _matches(turn, account, stored, last4, was_sealed):
+    account = _checked(turn)
+    if account is not None and _matches(turn, account, stored, last4, was_sealed):
         turn.emit(VerificationPassed(account.id))
         if (held := guard.held_back(turn)) is not None:
             return held  # this chat said it is not the account holder: nothing disclosed
@@ -116,10 +120,15 @@ def _check(turn: Turn, stored: list[object]) -> State:
         until = turn.event.now + LOCK
         turn.data["locked_until"] = until.isoformat()
         turn.forget("failed_at")  # these led to the lock; they leave the window as it ends
-        turn.emit(VerificationFailed(account.id, until))
+        facts: dict[str, object] = {"failures": failures}
+        if account is not None:
+            turn.emit(VerificationFailed(account.id, until))
+        else:
+            facts.update(reference=None, unmatched_reference=True)
         turn.say("verify.locked_handoff", {"until": _local(turn, until)})
-        return handoff(turn, "verification_locked", 3, {"failures": failures})
-    turn.emit(VerificationFailed(account.id, None))
+        return handoff(turn, "verification_locked", 3, facts)
+    if account is not None:
+        turn.emit(VerificationFailed(account.id, None))
     turn.say("verify.failed", {"left": MAX_FAILURES - failures})
     return State.VERIFY
 
@@ -143,7 +152,7 @@ def _matches(
 def _failures_so_far(turn: Turn) -> int:
     """Failures in the rolling window: the account's (every channel, every chat) or this
     chat's, whichever is more."""
-    account = turn.account
+    account = _checked(turn)
     counted = len(_recent_here(turn))
     if account is None:
         return counted
@@ -173,10 +182,14 @@ def _recent_here(turn: Turn) -> list[str]:
 
 def _locked_until(turn: Turn) -> datetime | None:
     """The running lock: the account's, or the one this chat set (until it is stored)."""
-    account = turn.account
-    if account is None:
+    account = _checked(turn)
+    if account is None and not turn.data.get(UNMATCHED):
         return None
-    locks = [aware(account.verification_locked_until)] if account.verification_locked_until else []
+    locks = (
+        [aware(account.verification_locked_until)]
+        if account is not None and account.verification_locked_until
+        else []
+    )
     mine = turn.data.get("locked_until")
     if isinstance(mine, str):
         try:
@@ -185,6 +198,11 @@ def _locked_until(turn: Turn) -> datetime | None:
             turn.forget("locked_until")
     running = [until for until in locks if until > turn.event.now]
     return max(running) if running else None
+
+
+def _checked(turn: Turn) -> AccountView | None:
+    """The account the answers are checked against: none for an unmatched reference."""
+    return None if turn.data.get(UNMATCHED) else turn.account
 
 
 def _say_locked(turn: Turn) -> State:
