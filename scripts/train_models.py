@@ -5,12 +5,13 @@
     python scripts/train_models.py --check    # retrain and compare with the committed bytes
 
 Guard: one logistic-regression head per DESIGN §7 category, trained on
-corpus/guard/train_*.tsv and the lexicon's development corpus tests/guard_corpus/{en,zh_CN}.tsv
-(never the held-out batches there, nor corpus/guard/test_*.tsv). Candidate feature sets
+corpus/guard/train_*.tsv, corpus/guard/supplement_*.tsv and the lexicon's development corpus
+tests/guard_corpus/{en,zh_CN}.tsv (never the held-out batches there, nor
+corpus/guard/test_*.tsv). Candidate feature sets
 (encoder + n-grams, n-grams alone, encoder alone) are compared on corpus/guard/dev_*.tsv and
-the best one is kept; thresholds are chosen on the same development set so that ordinary
-(`none`) messages set off the shipped combination (lexicon OR model) at most 1% of the time
-in each language. Fixed seed; the same data gives the same bytes.
+the best one is kept; thresholds are chosen on the same development set so that the model
+sets off at most 1% of ordinary (`none`) messages in each language (there, and out of fold
+on the training set's). Fixed seed; the same data gives the same bytes.
 
 Needs scikit-learn (the `train` extra); the runtime needs only numpy.
 """
@@ -20,15 +21,20 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import os
 import sys
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-from scipy import sparse
-from sklearn.linear_model import LogisticRegression
+# One BLAS thread: the same data gives the same bytes, whatever the machine's cores.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = "1"
+
+import numpy as np  # noqa: E402
+from scipy import sparse  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,7 +53,8 @@ MAX_FALSE_ALARMS = 0.01
 MIN_THRESHOLD = 0.5
 #: Dev precision a category's model hits need before the model may raise it alone.
 MIN_ALONE_PRECISION = 0.6
-C = 4.0
+C = 16.0  # chosen on dev among 1, 4, 16 (recall at a fixed false-alarm rate)
+FOLDS = 5
 VARIANTS = {
     "encoder+ngrams": model.FeatureConfig(encoder=True),
     "ngrams": model.FeatureConfig(encoder=False),
@@ -109,9 +116,10 @@ def read_lexicon_file(path: Path, lang: str) -> list[Example]:
 def training_set() -> list[Example]:
     examples: list[Example] = []
     for lang in LANGS:
-        path = CORPUS / "guard" / f"train_{lang}.tsv"
-        if path.exists():
-            examples += read_guard_file(path, lang)
+        for kind in ("train", "supplement"):
+            path = CORPUS / "guard" / f"{kind}_{lang}.tsv"
+            if path.exists():
+                examples += read_guard_file(path, lang)
         examples += read_lexicon_file(LEXICON_CORPUS / f"{lang}.tsv", lang)
     return examples
 
@@ -268,24 +276,50 @@ def lexicon_hits(examples: Sequence[Example]) -> list[frozenset[str]]:
     ]
 
 
+def out_of_fold_ordinary(train: Sequence[Example], config: model.FeatureConfig) -> list:
+    """Scores of the training set's ordinary lines by heads that did not see them
+    (FOLDS folds by a hash of the text): more ordinary chat to hold the false alarms to."""
+    fold = [hashlib.sha256(ex.text.encode()).digest()[1] % FOLDS for ex in train]
+    out = []
+    for k in range(FOLDS):
+        inside = [ex for ex, f in zip(train, fold, strict=True) if f != k]
+        held = [ex for ex, f in zip(train, fold, strict=True) if f == k and ex.ordinary]
+        if held:
+            scores = fit_sigmoid(inside, LABELS, config).scores([ex.text for ex in held])
+            out += list(zip(held, scores, strict=True))
+    return out
+
+
 def choose_thresholds(
-    trained: Trained, dev: Sequence[Example], lexicon: Sequence[frozenset[str]]
+    trained: Trained,
+    dev: Sequence[Example],
+    extra: Sequence[tuple[Example, np.ndarray]] = (),
 ) -> None:
-    """Lower each category's threshold, best gain first, while the combination's false
-    alarms on ordinary dev messages stay within MAX_FALSE_ALARMS per language."""
+    """Lower each category's threshold, best gain first (recall of the MUST categories
+    counts double), while the model's false alarms on ordinary dev messages stay within
+    MAX_FALSE_ALARMS per language, and so do its out-of-fold ones on the ordinary training
+    lines (`extra`).
+
+    The lexicons' own false alarms are not charged to the model: on the development set
+    they are already above the bar, and they are the lexicons' to fix (docs/understanding.md
+    reports the combination's).
+    """
     scores = trained.scores([ex.text for ex in dev])
     labels = trained.labels
-    budget = {
-        lang: int(MAX_FALSE_ALARMS * sum(ex.ordinary and ex.lang == lang for ex in dev))
-        for lang in LANGS
-    }
-    ordinary = [i for i, ex in enumerate(dev) if ex.ordinary]
-    lexicon_alarm = {i for i in ordinary if lexicon[i]}
+    pool_examples = [ex for ex in dev if ex.ordinary] + [ex for ex, _ in extra]
+    dev_ordinary = scores[[i for i, ex in enumerate(dev) if ex.ordinary]]
+    oof = np.asarray([sc for _, sc in extra]).reshape(-1, len(labels))
+    matrix = np.vstack([dev_ordinary, oof])
+    in_dev = np.arange(len(pool_examples)) < len(dev_ordinary)
+    groups = [in_dev & np.array([ex.lang == lang for ex in pool_examples]) for lang in LANGS] + [
+        ~in_dev & np.array([ex.lang == lang for ex in pool_examples]) for lang in LANGS
+    ]
+    budget = np.array([int(MAX_FALSE_ALARMS * g.sum()) for g in groups])
     thresholds = np.full(len(labels), 1.01)
 
-    def alarms(th: np.ndarray) -> dict[str, int]:
-        fired = {i for i in ordinary if (scores[i] >= th).any()} | lexicon_alarm
-        return {lang: sum(dev[i].lang == lang for i in fired) for lang in LANGS}
+    def alarms(th: np.ndarray) -> np.ndarray:
+        fired = (matrix >= th).any(axis=1)
+        return np.array([(fired & g).sum() for g in groups])
 
     def caught(j: int, t: float) -> int:
         return sum(labels[j] in ex.labels and scores[i, j] >= t for i, ex in enumerate(dev))
@@ -306,10 +340,10 @@ def choose_thresholds(
                 trial = thresholds.copy()
                 trial[j] = t
                 after = alarms(trial)
-                if any(after[lg] > max(budget[lg], current[lg]) for lg in LANGS):
+                if (after > np.maximum(budget, current)).any():
                     break
-                gain = caught(j, t) - caught(j, thresholds[j])
-                cost = sum(after.values()) - sum(current.values())
+                gain = (caught(j, t) - caught(j, thresholds[j])) * (2 if labels[j] in MUST else 1)
+                cost = int((after - current).sum())
                 ratio = gain / (cost + 0.5)
                 if best is None or ratio > best[0]:
                     best = (ratio, j, t)
@@ -382,7 +416,7 @@ def data_hash(paths: Iterable[Path]) -> str:
 
 def guard_sources() -> list[Path]:
     paths = [LEXICON_CORPUS / f"{lang}.tsv" for lang in LANGS]
-    for kind in ("train", "dev"):
+    for kind in ("train", "supplement", "dev"):
         paths += [p for lang in LANGS if (p := CORPUS / "guard" / f"{kind}_{lang}.tsv").exists()]
     return paths
 
@@ -391,7 +425,8 @@ def train_guard(variant: str) -> tuple[Trained, list[Example]]:
     """The heads of one feature set, thresholds chosen on dev; and the dev set."""
     train, dev = split(training_set(), development_set())
     trained = fit_sigmoid(train, LABELS, VARIANTS[variant])
-    choose_thresholds(trained, dev, lexicon_hits(dev))
+    extra = out_of_fold_ordinary(train, VARIANTS[variant])
+    choose_thresholds(trained, dev, extra)
     return trained, dev
 
 

@@ -70,6 +70,60 @@ def test_inbound_reads_standard_input(cli: Cli, monkeypatch: pytest.MonkeyPatch)
     assert _json(cli, "guard", "inbound", "-")["category"] == "cease_contact"
 
 
+def test_issue11_inbound_stdin_gives_one_json_line_per_message(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = ["退订", "", "I can pay 200 a month", "this game is killing me lol", "I want to die"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    result = cli("guard", "inbound", "-", "--json")
+    assert result.code == 0, result.err
+    out = [json.loads(line) for line in result.out.splitlines()]
+    assert [o["category"] for o in out] == [
+        "cease_contact",
+        "none",
+        "none",
+        "none",
+        "self_harm",
+    ]
+    assert out[0]["evidence"] == ["退订"]
+    assert all(set(o) == {"category", "categories", "evidence", "action"} for o in out)
+
+
+def test_issue11_inbound_stdin_text_output_and_crlf(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("stop texting me\r\nI can pay 50\r\n"))
+    result = cli("guard", "inbound", "-", "--lang", "en")
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        "cease_contact (action: confirm_opt_out)",
+        'evidence: "stop texting"',
+        "none (action: continue)",
+    ]
+
+
+def test_issue11_inbound_stdin_huge_line_is_bounded(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.commands.guard.MAX_STDIN_CHARS", 1_000)
+    huge = "x" * 5_000 + " STOP texting me"
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{huge}\nstop texting me\n"))
+    result = cli("guard", "inbound", "-", "--json")
+    out = [json.loads(line) for line in result.out.splitlines()]
+    # the first line is read as its first 1,000 characters; the next line is still its own
+    assert [o["category"] for o in out] == ["none", "cease_contact"]
+
+
+def test_issue11_inbound_stdin_unknown_language_fails_before_reading(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("hello\n"))
+    result = cli("guard", "inbound", "-", "--lang", "xx", "--json")
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err.strip() == "parley: no guard lexicon for language 'xx'."
+
+
 def test_inbound_unknown_language_is_an_error(cli: Cli) -> None:
     result = cli("guard", "inbound", "hello", "--lang", "xx")
     assert result.code == 1

@@ -10,7 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.compliance import Category, detect
-from dialogs.model import EventKind, HandoffRequested, Note, OptedOut, Outcome, State
+from dialogs.model import (
+    EventKind,
+    HandoffPriorityRaised,
+    HandoffRequested,
+    Note,
+    OptedOut,
+    Outcome,
+    State,
+)
 from dialogs.safety import bare_stop
 from tests.test_dialog_world import Chat, at_offer, keys
 
@@ -70,7 +78,10 @@ def _said(chat: Chat, text: str) -> Outcome:
 
 
 def _handoffs(outcome: Outcome) -> list[tuple[str, int]]:
-    return [(e.reason, e.priority) for e in outcome.effects if isinstance(e, HandoffRequested)]
+    """Handoffs asked for, or (already in a person's hands) raised to a priority: the guard's
+    model reads some farewells as self-harm outright (issue 11)."""
+    kinds = (HandoffRequested, HandoffPriorityRaised)
+    return [(e.reason, e.priority) for e in outcome.effects if isinstance(e, kinds)]
 
 
 def _cases() -> list[object]:

@@ -105,7 +105,8 @@ def test_surface_noise_does_not_hide_a_trigger(text: str) -> None:
         ("pls stop txting me", C.CEASE_CONTACT),
         ("我的律帅会联系你们", C.ATTORNEY),
         ("我已經申請破產", C.BANKRUPTCY),
-        ("my income decreased", C.NONE),  # one edit from "deceased", kept as is
+        # one edit from "deceased", not read as it; the model reads hardship (issue 11)
+        ("my income decreased", C.HARDSHIP),
         ("i feel sui\u00adci\u200ddal", C.SELF_HARM),  # soft hyphen, zero-width joiner
     ],
 )

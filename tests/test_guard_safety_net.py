@@ -76,11 +76,12 @@ def test_the_lexicons_tolerate_fillers(text: str, expected: Category) -> None:
     ("text", "lang", "category"),
     [
         ("dont know why i bother waking up anymore", "en", C.CEASE_CONTACT),
-        ("今晚过后你们就不用再找我了", "zh_CN", C.CEASE_CONTACT),
+        # a farewell "after tonight": the model reads self-harm (issue 11; corpus convention)
+        ("今晚过后你们就不用再找我了", "zh_CN", C.SELF_HARM),
         ("this is my last message", "en", C.NONE),
         ("remove my number, you will never hear from me again", "en", C.CEASE_CONTACT),
         ("goodbye forever", "en", C.SELF_HARM),
-        ("I don't feel safe tonight", "en", C.NONE),
+        ("I don't feel safe tonight", "en", C.SELF_HARM),  # the model's reading (issue 11)
         ("这是我最后一次发消息了", "zh_CN", C.NONE),
         ("别找我了，再见了", "zh_CN", C.CEASE_CONTACT),
     ],

@@ -6,20 +6,37 @@
         [--time-barred] [--validation-end DATE] [--hardship-shown] [--advice-signposted]
         [--creditor NAME] [--opted-out]
 
-TEXT "-" reads standard input. A refused message is a result, not an error: the exit
-status is 0 whenever the guard could judge the text.
+For `guard inbound`, TEXT "-" reads standard input one message per line and writes one
+result per line read (one JSON line each with --json; a blank line is a message too and
+reads "none", so outputs pair with inputs), loading the lexicons and the model once. A
+line longer than MAX_STDIN_CHARS is read as its first MAX_STDIN_CHARS characters, the rest
+of it skipped. For `guard outbound`, "-" reads all of standard input as one message.
+
+A refused message is a result, not an error: the exit status is 0 whenever the guard could
+judge the text.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import TextIO
 
 from bot.commands.base import CommandContext, CommandError, SubParsers
-from bot.compliance import OutboundContext, check_outbound, detect, profile_for
+from bot.compliance import (
+    Detection,
+    OutboundContext,
+    check_outbound,
+    detect,
+    profile_for,
+    resolve_language,
+)
+from bot.compliance.inbound import default_guard
 
-#: Standard input read for TEXT "-"; beyond it the guard would not read anyway.
+#: Standard input read for TEXT "-" (per line for `inbound`); beyond it the guard would not
+#: read anyway.
 MAX_STDIN_CHARS = 1_000_000
 
 
@@ -28,9 +45,11 @@ def register(sub: SubParsers) -> None:
     kinds = parser.add_subparsers(dest="guard_command", metavar="KIND", required=True)
 
     inbound = kinds.add_parser("inbound", help="what the inbound guard detects and does")
-    inbound.add_argument("text", metavar="TEXT", help='a debtor\'s message ("-": stdin)')
+    inbound.add_argument(
+        "text", metavar="TEXT", help='a debtor\'s message ("-": one per line on stdin)'
+    )
     inbound.add_argument("--lang", metavar="LL", help="the chat's language (en, zh_CN, ...)")
-    inbound.add_argument("--json", action="store_true", help="one JSON object")
+    inbound.add_argument("--json", action="store_true", help="one JSON object per message")
     inbound.set_defaults(run=_inbound)
 
     outbound = kinds.add_parser("outbound", help="the outbound rules a message breaks")
@@ -66,20 +85,41 @@ def _text(value: str) -> str:
     return sys.stdin.read(MAX_STDIN_CHARS) if value == "-" else value
 
 
+def _lines(stream: TextIO) -> Iterator[str]:
+    """The lines of `stream` without their ends, each cut at MAX_STDIN_CHARS."""
+    while True:
+        line = stream.readline(MAX_STDIN_CHARS)
+        if not line:
+            return
+        if not line.endswith("\n"):
+            rest = line
+            while rest and not rest.endswith("\n"):  # skip the remainder of a huge line
+                rest = stream.readline(MAX_STDIN_CHARS)
+        yield line.rstrip("\r\n")
+
+
 async def _inbound(args: argparse.Namespace, ctx: CommandContext) -> int:
-    try:
-        detection = detect(_text(args.text), args.lang)
-    except ValueError as exc:
-        raise CommandError(f"{exc}.") from None
-    if args.json:
+    if args.lang is not None:
+        try:
+            resolve_language(args.lang, default_guard().languages)
+        except ValueError as exc:
+            raise CommandError(f"{exc}.") from None
+    messages = _lines(sys.stdin) if args.text == "-" else iter((args.text,))
+    for text in messages:
+        _show(detect(text, args.lang), args.json, ctx)
+        ctx.out.flush()
+    return 0
+
+
+def _show(detection: Detection, as_json: bool, ctx: CommandContext) -> None:
+    if as_json:
         ctx.emit_json(detection.to_json())
-        return 0
+        return
     ctx.print(f"{detection.category.value} (action: {detection.action.value})")
     if len(detection.categories) > 1:
         ctx.print("also: " + ", ".join(c.value for c in detection.categories[1:]))
     if detection.evidence:
         ctx.print("evidence: " + ", ".join(f'"{e}"' for e in detection.evidence))
-    return 0
 
 
 def _moment(value: str, option: str) -> datetime:

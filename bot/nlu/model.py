@@ -35,7 +35,7 @@ INTENT_WEIGHTS = WEIGHTS / "intents.npz"
 
 #: The model reads at most this many characters: the head and the tail of a longer text,
 #: as the lexicons do with their own, larger cap (a trigger at either end is still seen).
-MAX_MODEL_CHARS = 2_000
+MAX_MODEL_CHARS = 1_000
 
 #: Distinct texts whose features are kept.
 FEATURE_CACHE = 4_096
