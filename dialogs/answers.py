@@ -93,6 +93,8 @@ def welcome_back(turn: Turn) -> State:
         turn.say("greet.welcome_back", parts=(Reply("return.agree", {"n": n}),))
     else:
         turn.say("greet.welcome_back", parts=(Reply("return.offer"),))
+    if turn.verified and offer.reask_pending(turn):
+        return state
     return turn.prompt(state)
 
 
@@ -122,8 +124,11 @@ def _private(turn: Turn) -> bool:
 
 
 def _reask(turn: Turn) -> State:
+    """The question the conversation was waiting on, asked again (with live buttons)."""
     if turn.state in (State.OFFER, State.NEGOTIATE):
         return offer.reask(turn)
+    if turn.verified and offer.reask_pending(turn):
+        return turn.state
     return turn.prompt(turn.state)
 
 

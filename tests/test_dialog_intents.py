@@ -313,3 +313,16 @@ def test_issue11_a_return_while_verifying_is_not_an_answer(language: str, hello:
     assert chat.snapshot.data == before
     assert not outcome.effects
     assert chat.say("8000").state is State.DISCLOSE
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_issue11_after_an_answer_the_pending_question_keeps_its_buttons(language: str) -> None:
+    chat = at_offer(language=language)
+    chat.say("100")  # below the minimum: "could that work?" with its buttons
+    asked = chat.outcomes[-1].replies[-1].buttons
+    outcome = chat.say(QUESTIONS[language]["total"])
+    assert outcome.replies[-1].key == "negotiate.below_min"
+    assert outcome.replies[-1].buttons == asked
+    back = chat.say("hi, I'm back" if language == "en" else "我回来了")
+    assert back.replies[-1].buttons == asked
+    assert chat.tap("min").state is State.NEGOTIATE

@@ -171,12 +171,38 @@ def handle(turn: Turn) -> State:
 
 def reask(turn: Turn) -> State:
     """Ask the pending question of OFFER or NEGOTIATE again, briefly (after an answer)."""
+    if reask_pending(turn):
+        return turn.state
     offer = _table(turn)
     if offer is None or expired(turn) or turn.state not in (State.OFFER, State.NEGOTIATE):
         return turn.prompt(turn.state)
     count = len(offer["plans"])
     turn.say("offer.pick", buttons=(*plan_buttons(count), NONE_FIT, HUMAN))
     return turn.state
+
+
+def reask_pending(turn: Turn) -> bool:
+    """Ask again a question about a sum that is still open, in any state; False if none."""
+    pending_sum = turn.data.get("pending_sum")
+    if pending_sum is not None:
+        params = {"amount": money(turn, Decimal(str(pending_sum)))}
+        turn.say("amount.once_or_monthly", params, buttons=(SUM_ONCE, SUM_MONTHLY))
+        return True
+    if turn.data.get("ask_lump"):
+        turn.say("offer.ask_lump")
+        return True
+    if turn.state not in (State.OFFER, State.NEGOTIATE):
+        return False
+    lump = turn.data.get("pending_lump")
+    if lump is not None:
+        _say_lump_below(turn, None, Decimal(str(lump)))
+        return True
+    least = turn.data.get("pending_min")
+    if least is not None:
+        params = {"min_monthly": money(turn, Decimal(str(least)))}
+        turn.say("negotiate.below_min", params, buttons=(MIN_ACCEPT, HUMAN), debt=True)
+        return True
+    return False
 
 
 # --- sums: monthly, one payment, or unclear ---------------------------------------------
