@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -35,6 +35,7 @@ from dialogs.model import (
     Snapshot,
     State,
     StepContext,
+    VerificationPassed,
 )
 from dialogs.states.verify import LOCK as VERIFY_WINDOW
 
@@ -42,6 +43,9 @@ MAX_TEXT = 4096  # characters of inbound text the engine keeps; the rest is cut
 _REFERENCE = re.compile(r"\b[A-Za-z]{1,4}-?\d{3,10}\b")
 ENGINE_KEY = "_engine"  # the engine's own bookkeeping inside the conversation context
 EXPIRED_KEY = "button.expired"  # the reply to a button of an older message
+HIDDEN_BEFORE = "hidden_before"  # engine data: disclosures before this message id are hidden
+_DISCLOSED_STATES = frozenset({"disclose", "situation", "offer", "negotiate", "agree", "closed"})
+_FORGET_ON_REVERIFY = ("verified", "dob", "dob_sealed")
 # What the transcript keeps of a verification answer (DESIGN §6).
 DOB_PLACEHOLDER = "[date of birth]"
 PHONE_PLACEHOLDER = "[phone digits]"
@@ -142,6 +146,11 @@ class Engine:
     # queued here wait in order instead of contending for its lock ("database is locked").
     writers: asyncio.Semaphore | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # A verified chat on these channels that has been idle this long must verify again
+    # before anything more about the debt (a shared device: the web chat).
+    reverify_after: Mapping[str, timedelta] = field(
+        default_factory=lambda: {"web": timedelta(minutes=30)}
+    )
 
     async def handle(self, inbound: Inbound) -> StepResult:
         """Process one inbound event; returns what to deliver (already in the outbox)."""
@@ -159,9 +168,55 @@ class Engine:
             )
             if stored is None:
                 return StepResult(duplicate=True, state=conversation.state)
-            result = await self._step(uow, conversation, replace(inbound, text=text), now)
+            result = await self._step(uow, conversation, replace(inbound, text=text), now, stored)
             await uow.commit()
             return result
+
+    def reverify_due(self, conversation: Conversation, now: datetime) -> bool:
+        """The chat verified, then went quiet for ``reverify_after`` on its channel (while
+        the bot has it): its next message is asked to verify again."""
+        limit = self.reverify_after.get(conversation.channel)
+        last = conversation.last_inbound_at
+        return (
+            limit is not None
+            and last is not None
+            and conversation.mode == "bot"
+            and conversation.state in _DISCLOSED_STATES
+            and bool(conversation.context.get("verified"))
+            and now - _aware(last) >= limit
+        )
+
+    def disclosure_hidden(self, conversation: Conversation, now: datetime) -> int | None:
+        """While a chat must verify again, its disclosures stay hidden: the id of the first
+        message shown again (messages before it, from the first that carried debt details,
+        are hidden), or 0 when hidden from then on; None when nothing is hidden."""
+        if self.reverify_due(conversation, now):
+            return 0
+        hidden = conversation.context.get(ENGINE_KEY, {}).get(HIDDEN_BEFORE)
+        return hidden if isinstance(hidden, int) else None
+
+    def _reverify(
+        self,
+        uow: UnitOfWork,
+        conversation: Conversation,
+        identity: ChannelIdentity,
+        inbound_id: int,
+    ) -> None:
+        """Forget that this chat verified: back to the date of birth, disclosures hidden
+        until it verifies again (the conversation and what was agreed stay)."""
+        context = {k: v for k, v in conversation.context.items() if k not in _FORGET_ON_REVERIFY}
+        context["verify_step"] = "dob"
+        context[ENGINE_KEY] = {**context.get(ENGINE_KEY, {}), HIDDEN_BEFORE: inbound_id}
+        uow.audit.append(
+            "verification.expired_idle",
+            "bot",
+            {"state": conversation.state},
+            account_id=conversation.account_id,
+            conversation_id=conversation.id,
+        )
+        conversation.context = context
+        conversation.state = State.VERIFY.value
+        identity.verified_at = None
 
     async def _conversation(
         self, uow: UnitOfWork, inbound: Inbound, now: datetime
@@ -180,7 +235,12 @@ class Engine:
         return conversation
 
     async def _step(
-        self, uow: UnitOfWork, conversation: Conversation, inbound: Inbound, now: datetime
+        self,
+        uow: UnitOfWork,
+        conversation: Conversation,
+        inbound: Inbound,
+        now: datetime,
+        inbound_id: int,
     ) -> StepResult:
         # The account's row stays locked to the end of the step: its steps on several chats
         # (verification failures count per account) run one after the other.
@@ -191,6 +251,8 @@ class Engine:
         )
         failures = await self._failures(uow, account, now)
         identity = await self._identity(uow, inbound, now)
+        if self.reverify_due(conversation, now):
+            self._reverify(uow, conversation, identity, inbound_id)
         language = self._language(conversation, account, identity, inbound)
         guard = self.inbound_guard(inbound.text, language) if inbound.text else GuardHit()
         if guard.category != "none":
@@ -231,6 +293,8 @@ class Engine:
 
         writer = EffectWriter(uow, conversation, identity, now, context.policy_version)
         await writer.apply(outcome.effects)
+        if any(isinstance(effect, VerificationPassed) for effect in outcome.effects):
+            engine_data.pop(HIDDEN_BEFORE, None)  # verified again: all of it may show
         account = (
             await uow.accounts.get(conversation.account_id) if conversation.account_id else None
         )
@@ -322,6 +386,7 @@ class Engine:
                 payload={
                     "key": reply.key,
                     "buttons": [{"id": b, "label": label} for b, label in text.buttons],
+                    **({"debt": True} if reply.states_debt else {}),
                 },
                 status="blocked" if reasons else "pending",
                 next_attempt_at=now,
@@ -551,12 +616,16 @@ def stored_text(conversation: Conversation, kind: EventKind, text: str) -> str:
     if (
         kind is not EventKind.TEXT
         or conversation.state != State.VERIFY.value
-        or conversation.account_id is None
+        or (conversation.account_id is None and not context.get("unmatched"))
         or context.get("verified")
         or not _ANSWER_LIKE.search(text)
     ):
         return text
     return PHONE_PLACEHOLDER if context.get("verify_step") == "phone" else DOB_PLACEHOLDER
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _stale(inbound: Inbound, state: State, engine_data: Mapping[str, Any]) -> bool:

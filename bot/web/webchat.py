@@ -6,6 +6,13 @@ event to the engine and answers with the bot's messages; ``GET /chat/history`` r
 transcript; ``GET /chat/poll`` waits for messages written later (an agent's reply while the
 conversation is handed off). Delivery on this channel is "the page fetched it": whatever a
 response carries is marked sent. The page renders every text with ``textContent``.
+
+Issue 12: the session is reissued when the debtor verifies (a new random chat id, the
+conversation and its identity moved to it, a new cookie), so a chat id known before the
+checks (fixation, a shared device) never reaches what comes after them. When a verified
+chat has been idle for ``Engine.reverify_after`` (30 minutes), the history and the page hide
+every message from the first that carried debt details on, and the engine asks the debtor to
+verify again before anything more; once they have, all of it shows again.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import re
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from importlib.resources import files
 from typing import Any
 
@@ -30,7 +38,7 @@ from bot.engine import Inbound, Outgoing
 from bot.storage.models import Conversation, Message
 from bot.storage.ports import UnitOfWork
 from bot.web.http import error, read_json_body
-from bot.web.keys import HANDLER, METRICS, SHUTTING_DOWN, STEP_SLOTS, STORAGE
+from bot.web.keys import ENGINE, HANDLER, METRICS, SHUTTING_DOWN, STEP_SLOTS, STORAGE
 from bot.web.ratelimit import RateLimiter
 from bot.web.reads import SHOWN_STATUSES, outbound_after
 from dialogs.model import EventKind
@@ -47,6 +55,8 @@ _BUTTON = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}")
 _SHOWN_KINDS = {"text", "button", "help", "human"}  # inbound kinds echoed in the history
+# Message keys of states past the checks (bot messages stored before the ``debt`` flag).
+_DEBT_KEY_PREFIXES = frozenset({"disclose", "situation", "offer", "negotiate", "agree"})
 
 routes = web.RouteTableDef()
 STATIC = files(__package__).joinpath("static")
@@ -287,14 +297,49 @@ async def _conversation(request: web.Request, chat_id: str) -> Conversation | No
         return await uow.conversations.for_chat(CHANNEL, chat_id)
 
 
-def _status(conversation: Conversation | None) -> dict[str, Any]:
+def _status(request: web.Request, conversation: Conversation | None) -> dict[str, Any]:
     if conversation is None:
-        return {"state": None, "mode": "bot", "language": None}
+        return {"state": None, "mode": "bot", "language": None, "hidden": False}
     return {
         "state": conversation.state,
         "mode": conversation.mode,
         "language": conversation.language,
+        "hidden": _hidden_from(request, conversation) is not None,
     }
+
+
+def _hidden_from(request: web.Request, conversation: Conversation) -> int | None:
+    """See :meth:`Engine.disclosure_hidden` (None: nothing hidden)."""
+    engine = request.app[ENGINE]
+    return engine.disclosure_hidden(conversation, engine.clock())
+
+
+def carries_debt(message: Message) -> bool:
+    """A message that says something about the debt: the bot's (``debt`` flag, or a state
+    past the checks for messages stored before the flag), an agent's, or a plan."""
+    payload = message.payload
+    if message.direction != "out":
+        return False
+    key = str(payload.get("key", ""))
+    return (
+        bool(payload.get("debt"))
+        or message.sender == "agent"
+        or payload.get("kind") == "plan"
+        or key.split(".", 1)[0] in _DEBT_KEY_PREFIXES
+    )
+
+
+def hide_disclosed(messages: Sequence[Message], shown_from: int) -> list[Message]:
+    """Without every message from the first that carried debt details up to (not
+    including) ``shown_from`` (0: to the end): the debtor's own words after it too."""
+    first = next((m.id for m in messages if m.id is not None and carries_debt(m)), None)
+    if first is None:
+        return list(messages)
+    return [
+        m
+        for m in messages
+        if m.id is not None and (m.id < first or (shown_from and m.id >= shown_from))
+    ]
 
 
 async def _deliver(
@@ -340,17 +385,52 @@ async def send(request: web.Request) -> web.Response:
     chat_id, new = _session(request)
     inbound = parse_event(body, chat_id, client_language(request))
     _limit(request, chat_id, new)
+    engine = request.app[ENGINE]
+    started = engine.clock()
     async with request.app[STEP_SLOTS]:
         result = await request.app[METRICS].handle(request.app[HANDLER], inbound)
         messages = [_shown_outgoing(m) for m in result.messages]
         conversation = await _deliver(request.app[STORAGE], chat_id, messages)
+        if conversation is not None and await _verified_since(request, chat_id, started):
+            chat_id, new = await _reissue(request, chat_id), True
     reply = {
         "messages": messages,
         "duplicate": result.duplicate,
         "handoffs": list(result.handoffs),
-        **_status(conversation),
+        **_status(request, conversation),
     }
     return _json(request, reply, chat_id, new)
+
+
+async def _verified_since(request: web.Request, chat_id: str, started: datetime) -> bool:
+    async with request.app[STORAGE].uow() as uow:
+        identity = await uow.identities.get(CHANNEL, chat_id)
+    verified_at = identity.verified_at if identity is not None else None
+    return verified_at is not None and verified_at >= started
+
+
+async def _reissue(request: web.Request, old: str) -> str:
+    """A new chat id for the session that has just verified: the conversation and this
+    chat's identity move to it, the old id leads nowhere from now on."""
+    engine = request.app[ENGINE]
+    new = "w" + secrets.token_urlsafe(18)
+    async with engine.locks(f"{CHANNEL}:{old}"), request.app[STORAGE].uow() as uow:
+        conversation = await uow.conversations.for_chat(CHANNEL, old)
+        identity = await uow.identities.get(CHANNEL, old)
+        if conversation is None:
+            return old
+        conversation.chat_id = new
+        if identity is not None:
+            identity.address = new
+        uow.audit.append(
+            "webchat.session_reissued",
+            "bot",
+            {},
+            account_id=conversation.account_id,
+            conversation_id=conversation.id,
+        )
+        await uow.commit()
+    return new
 
 
 @routes.get("/chat/history")
@@ -364,10 +444,13 @@ async def history(request: web.Request) -> web.Response:
             conversation = await uow.conversations.for_chat(CHANNEL, chat_id)
             if conversation is not None and conversation.id is not None:
                 messages = await uow.messages.transcript(conversation.id, limit=300)
+                shown_from = _hidden_from(request, conversation)
+                if shown_from is not None:
+                    messages = hide_disclosed(messages, shown_from)
                 items = transcript_items(messages)
                 await _mark_sent(uow, items)
                 await uow.commit()
-    return _json(request, {"messages": items, **_status(conversation)}, chat_id, new)
+    return _json(request, {"messages": items, **_status(request, conversation)}, chat_id, new)
 
 
 @routes.get("/chat/poll")
@@ -378,7 +461,7 @@ async def poll(request: web.Request) -> web.Response:
     _limit(request, None)
     items = [] if new else await _wait_for_messages(request, chat_id, after, wait)
     conversation = None if new else await _deliver(request.app[STORAGE], chat_id, items)
-    return _json(request, {"messages": items, **_status(conversation)}, chat_id, new)
+    return _json(request, {"messages": items, **_status(request, conversation)}, chat_id, new)
 
 
 def _query_number(request: web.Request, name: str, low: int, high: int, default: int) -> int:

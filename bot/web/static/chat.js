@@ -22,7 +22,7 @@
   const statusLine = $("status"), modeLine = $("mode");
   const seen = new Set();
   let lang = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh_CN" : "en";
-  let mode = "bot", lastId = 0, busy = false;
+  let mode = "bot", lastId = 0, busy = false, hidden = false;
 
   const t = (key) => (UI[lang] || UI.en)[key] || UI.en[key] || key;
 
@@ -101,6 +101,12 @@
     if (reply.mode) showMode(reply.mode);
     for (const m of reply.messages || []) addMessage(m);
     scrollDown();
+    // Idle too long (a shared device): the server hides what was disclosed until the
+    // debtor verifies again, and shows it again after; the page follows, whoever sits here.
+    if (typeof reply.hidden === "boolean" && reply.hidden !== hidden) {
+      hidden = reply.hidden;
+      reload();
+    }
   }
 
   function newId() {
