@@ -605,7 +605,8 @@ def stored_text(conversation: Conversation, kind: EventKind, text: str) -> str:
     """The inbound text as the transcript keeps it (DESIGN §6): an answer to a verification
     question becomes a placeholder.
 
-    While a bound conversation is in ``verify`` and not yet verified, a typed message that
+    While a conversation is in ``verify`` (bound to an account, or to a reference that
+    matches none) and not yet verified, a typed message that
     could carry the answer (any digit, a Chinese numeral, a month name) is stored as
     ``[date of birth]`` or ``[phone digits]``, by the question pending; the whole message,
     not just the figures, so that no date form the reader understands is kept by mistake.
