@@ -132,8 +132,13 @@ def _reask(turn: Turn) -> State:
     return turn.prompt(turn.state)
 
 
-def _plans(turn: Turn) -> list[dict[str, Any]]:
-    return offer.stored_plans(turn) if not offer.expired(turn) else []
+def _plans(turn: Turn) -> list[tuple[int, dict[str, Any]]]:
+    """The plans on the table, numbered as shown (in AGREE, only the one chosen)."""
+    plans = list(enumerate(offer.stored_plans(turn), 1)) if not offer.expired(turn) else []
+    chosen = turn.data.get("chosen")
+    if turn.state is State.AGREE and isinstance(chosen, int):
+        plans = [(n, plan) for n, plan in plans if n == chosen] or plans
+    return plans
 
 
 def _money(plan: dict[str, Any], key: str, turn: Turn) -> Money:
@@ -149,8 +154,7 @@ def _one_off(plan: dict[str, Any]) -> bool:
 
 
 def _lines(turn: Turn, head: str, line: Callable[[int, dict[str, Any]], Reply]) -> None:
-    plans = _plans(turn)
-    parts = tuple(line(n, plan) for n, plan in enumerate(plans, 1))
+    parts = tuple(line(n, plan) for n, plan in _plans(turn))
     turn.say(head, debt=True, parts=parts)
 
 

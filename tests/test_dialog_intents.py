@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from bot.compliance.outbound import OutboundContext, check_outbound
-from dialogs.model import LanguageChosen, OfferMade, Outcome, State
+from dialogs.model import EventKind, LanguageChosen, OfferMade, Outcome, State
 from tests.test_dialog_world import CREDITOR, Chat, at_offer, effects, keys, verified
 
 LANGUAGES = ["en", "zh_CN"]
@@ -326,3 +326,27 @@ def test_issue11_after_an_answer_the_pending_question_keeps_its_buttons(language
     back = chat.say("hi, I'm back" if language == "en" else "我回来了")
     assert back.replies[-1].buttons == asked
     assert chat.tap("min").state is State.NEGOTIATE
+
+
+def test_issue11_a_language_asked_for_in_words_while_a_person_has_the_chat() -> None:
+    chat = verified("A-10001")
+    chat.say("/human")
+    chat.send(EventKind.HUMAN)
+    assert chat.state is State.HANDOFF
+    outcome = chat.say("说中文")
+    assert outcome.replies == ()  # the person answers; the bot only notes it
+    assert LanguageChosen("zh_CN") in outcome.effects
+    assert chat.locale == "zh_CN"
+
+
+def test_issue11_in_agree_a_question_is_about_the_plan_chosen() -> None:
+    chat = verified("A-10001")
+    for button in ("options", "reason:job_loss", "recovery:months", "monthly:unsure"):
+        chat.tap(button)
+    plans = chat.snapshot.data["offer"]["plans"]
+    assert len(plans) > 1
+    chat.tap("plan:2")
+    outcome = chat.say("how much is that altogether?")
+    assert [k for k in keys(outcome) if k == "answer.total_plan"] == ["answer.total_plan"]
+    assert outcome.state is State.AGREE
+    assert keys(outcome)[-1] == "agree.ask_consent"

@@ -32,11 +32,14 @@ def handle_handoff(turn: Turn) -> State:
         return resume(turn)
     if turn.event.kind is EventKind.LANGUAGE or turn.button.startswith("lang:"):
         _note_language(turn)  # kept for when the bot speaks again; nothing is said
+    elif turn.event.kind is EventKind.TEXT and understand.reading(turn).intent == "language":
+        _note_language(turn, understand.reading(turn).language)  # asked for in words
     return State.HANDOFF
 
 
-def _note_language(turn: Turn) -> None:
-    chosen = understand.language(turn.button.removeprefix("lang:") or turn.event.text)
+def _note_language(turn: Turn, chosen: str | None = None) -> None:
+    if chosen is None:
+        chosen = understand.language(turn.button.removeprefix("lang:") or turn.event.text)
     if chosen is not None:
         turn.locale = chosen
         turn.data["language"] = chosen
