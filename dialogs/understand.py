@@ -164,14 +164,15 @@ def payday(turn: Turn) -> int | None:
 
 
 def yes_no(turn: Turn) -> str | None:
-    """``"yes"``, ``"no"`` or None; buttons ``yes``/``no`` count."""
+    """``"yes"``, ``"no"`` or None; buttons ``yes``/``no`` count. A typed yes must read
+    as accepting: a yes with a condition or a question is not one."""
     if turn.button in ("yes", "no"):
         return turn.button
     if not turn.text:
         return None
     answer = parse_yes_no(turn.text, turn.locale)
-    if answer is YesNo.YES:
-        return "yes"
+    if answer is YesNo.YES and reading(turn).accepts:
+        return "yes"  # a condition is no yes ("我可以还，但是要先减免利息")
     if answer is YesNo.NO:
         return "no"
     return None

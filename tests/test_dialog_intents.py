@@ -350,3 +350,26 @@ def test_issue11_in_agree_a_question_is_about_the_plan_chosen() -> None:
     assert [k for k in keys(outcome) if k == "answer.total_plan"] == ["answer.total_plan"]
     assert outcome.state is State.AGREE
     assert keys(outcome)[-1] == "agree.ask_consent"
+
+
+@pytest.mark.parametrize(
+    ("language", "condition"),
+    [("en", "yes but only if you waive the fees"), ("zh_CN", "我可以还，但是要先减免利息")],
+)
+def test_issue11_a_yes_with_a_condition_is_not_consent(language: str, condition: str) -> None:
+    chat = at_offer(language=language)
+    assert len(chat.snapshot.data["offer"]["plans"]) == 1
+    outcome = chat.say(condition)
+    assert outcome.state is State.OFFER
+    chat.tap("plan:1")
+    again = chat.say(condition)
+    assert again.state is State.AGREE
+    assert "ArrangementAgreed" not in effects(again)
+
+
+def test_issue11_an_unknown_funnel_button_is_not_a_reason() -> None:
+    chat = verified("A-10001")
+    chat.tap("options")
+    outcome = chat.tap("reason:unknown")
+    assert "reason" not in chat.snapshot.data["situation"]
+    assert keys(outcome) == ["situation.ask_reason"]

@@ -115,8 +115,8 @@ def _slots(turn: Turn, funnel: dict[str, Any]) -> list[str]:
     new: list[str] = []
     step = funnel.get("step")
     picked: str | None = None
-    if turn.button:
-        picked = turn.button
+    if turn.button:  # only the funnel's own buttons
+        picked = understand.pick(turn, (*REASON_BUTTONS, *RECOVERY_BUTTONS))
     elif step == "reason":
         picked = understand.pick(turn, REASON_BUTTONS)
     elif step == "recovery":
