@@ -373,3 +373,31 @@ def test_issue11_an_unknown_funnel_button_is_not_a_reason() -> None:
     outcome = chat.tap("reason:unknown")
     assert "reason" not in chat.snapshot.data["situation"]
     assert keys(outcome) == ["situation.ask_reason"]
+
+
+def test_issue11_the_least_single_payment_is_the_settlement_floor() -> None:
+    from datetime import date
+
+    from bot.offers import AccountTerms, Limits, least_single_payment, open_offer
+    from tests.test_dialog_world import POLICIES
+
+    terms = AccountTerms(
+        reference="A-30001",
+        currency="GBP",
+        principal=Decimal("2600.00"),
+        interest=Decimal("190.00"),
+        fees=Decimal("60.00"),
+        apr=Decimal("29.90"),
+        days_past_due=75,
+        time_barred=False,
+    )
+    limits = Limits.parse(POLICIES["gb-loan"])
+    today = date(2026, 11, 28)
+    least = least_single_payment(terms, limits, today)
+    assert least == Decimal("2280.00")  # 2,850 less the 20% settlement limit
+    at_least = open_offer(terms, limits, today, least).result
+    assert at_least is not None
+    assert [p.kind.value for p in at_least.options if p.kind.value == "settlement"]
+    below = open_offer(terms, limits, today, least - Decimal("0.01")).result
+    assert below is not None
+    assert all(p.kind.value not in ("settlement", "pay_in_full") for p in below.options)
