@@ -21,7 +21,7 @@ from bot.web import api_handoffs, dashboard, reads
 from bot.web.auth import Principal, requires
 from bot.web.http import error
 from bot.web.keys import STORAGE
-from bot.web.openapi import Api, Args, Param, Schema
+from bot.web.openapi import MAX_ID, Api, Args, Param, Schema
 from bot.web.policies import MEANINGS, PolicyChangeError, change_limits, limits_json, version_json
 from bot.web.schemas import SCHEMAS, ref
 
@@ -46,7 +46,7 @@ REFERENCE = Param(
 CONVERSATION = Param(
     "conversation_id",
     "path",
-    {"type": "integer", "minimum": 1, "maximum": 2**53},
+    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "The conversation's id.",
     True,
 )
@@ -59,7 +59,7 @@ LIMIT = Param(
 BEFORE = Param(
     "before",
     "query",
-    {"type": "integer", "minimum": 1, "maximum": 2**53},
+    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "Only items with a smaller id (the previous page's next_before).",
 )
 
@@ -218,7 +218,7 @@ async def policy_history(request: web.Request, user: Principal, args: Args) -> w
         Param(
             "conversation",
             "query",
-            {"type": "integer", "minimum": 1, "maximum": 2**53},
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
             "Only events of this conversation.",
         ),
         _day("from", "First day (UTC), inclusive."),

@@ -15,20 +15,20 @@ from bot.offers import KEYS
 from bot.web.auth import Principal
 from bot.web.console import DESK
 from bot.web.http import error
-from bot.web.openapi import Api, ApiHandler, Args, Param, Schema
+from bot.web.openapi import MAX_ID, Api, ApiHandler, Args, Param, Schema
 from bot.web.schemas import ref
 
 HANDOFF = Param(
     "handoff_id",
     "path",
-    {"type": "integer", "minimum": 1, "maximum": 2**53},
+    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "The handoff's id.",
     True,
 )
 APPROVAL = Param(
     "approval_id",
     "path",
-    {"type": "integer", "minimum": 1, "maximum": 2**53},
+    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "The approval's id.",
     True,
 )

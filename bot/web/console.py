@@ -330,8 +330,14 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return data
 
 
+MAX_ID: Final = 2**31 - 1  # row ids are 32-bit integers
+
+
 def _id(request: web.Request) -> int:
-    return int(request.match_info["id"])
+    value = int(request.match_info["id"])
+    if value > MAX_ID:  # no such row, and PostgreSQL would refuse the parameter
+        raise web.HTTPNotFound(text='{"error": "no such item"}', content_type="application/json")
+    return value
 
 
 def _text(data: Mapping[str, Any], key: str, limit: int) -> str:

@@ -25,6 +25,7 @@ Args = Mapping[str, Any]  # the declared parameters, parsed, and ``body`` when t
 ApiHandler = Callable[[web.Request, Principal, Args], Awaitable[web.StreamResponse]]
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+MAX_ID = 2**31 - 1  # row ids are 32-bit integers (PostgreSQL refuses a larger parameter)
 _STANDARD_ERRORS = {
     400: "The request is malformed; `error` says how.",
     401: "Not signed in: send `Authorization: Bearer <token>` or sign in at /auth/login.",

@@ -456,7 +456,7 @@ async def history(request: web.Request) -> web.Response:
 @routes.get("/chat/poll")
 async def poll(request: web.Request) -> web.Response:
     chat_id, new = _session(request)
-    after = _query_number(request, "after", 0, 2**63 - 1, 0)
+    after = _query_number(request, "after", 0, 2**31 - 1, 0)  # message ids are 32-bit
     wait = _query_number(request, "wait", 0, POLL_SECONDS, POLL_SECONDS)
     _limit(request, None)
     items = [] if new else await _wait_for_messages(request, chat_id, after, wait)

@@ -209,3 +209,23 @@ async def test_issue12_login_and_api_bodies_nested_deep_are_refused(
     assert (await client.post("/auth/login", data=DEEP, headers=login)).status == 400
     lone_login = b'{"token": "pk_\\ud800"}'
     assert (await client.post("/auth/login", data=lone_login, headers=login)).status in (400, 401)
+
+
+async def test_issue12_ids_beyond_32_bits_are_not_found_not_a_500(
+    storage: Storage, aiohttp_client: MakeClient
+) -> None:
+    """Row ids are 32-bit: PostgreSQL refuses a larger parameter, which was a 500 there."""
+    client: Client = await aiohttp_client(await web_app(storage))
+    admin = {"Authorization": f"Bearer {await token(storage, 'ada', 'admin')}"}
+    for path, status in (
+        ("/console/api/handoffs/999999999999999999", 404),
+        ("/console/api/handoffs/2147483648/claim", 404),
+        ("/api/conversations/2147483648", 400),
+        ("/api/handoffs/4294967296", 400),
+        ("/chat/poll?after=9999999999&wait=0", 400),
+    ):
+        method = "POST" if path.endswith("/claim") else "GET"
+        response = await client.request(method, path, headers=admin)
+        assert response.status == status, (path, await response.text())
+    assert parse_callback("b2147483648:x") is None
+    assert parse_callback("b2147483647:x") == (2147483647, "x")

@@ -31,11 +31,14 @@ def callback_data(message_id: int, button: str) -> str | None:
     return data if len(data.encode()) <= 64 else None
 
 
-_CALLBACK = re.compile(r"b([0-9]{1,18}):(.+)", re.DOTALL)
+_CALLBACK = re.compile(r"b([0-9]{1,10}):(.+)", re.DOTALL)
+_MAX_ID = 2**31 - 1  # message ids are 32-bit integers
 
 
 def parse_callback(data: str | None) -> tuple[int, str] | None:
     """The message id and button of ``b<id>:<button>``; None for anything else (ASCII
     digits only: ``str.isdigit`` also takes ² and other scripts' digits)."""
     found = _CALLBACK.fullmatch(data or "")
-    return (int(found.group(1)), found.group(2)) if found else None
+    if found is None or int(found.group(1)) > _MAX_ID:
+        return None
+    return int(found.group(1)), found.group(2)
