@@ -23,6 +23,9 @@ from dialogs.model import EventKind, LanguageChosen, Money, Param, Reply, State
 from dialogs.states import offer
 from dialogs.turn import Turn
 
+# Questions about the plans on the table; with a monthly figure, about the plans for it.
+_ABOUT_PLANS = ("rate", "total", "waived", "first_due")
+_SOLVABLE = (State.DISCLOSE, State.SITUATION, State.OFFER, State.NEGOTIATE)
 QUESTIONS = ("rate", "total", "waived", "first_due", "who", "sue", "which_wrong", "next")
 _ALL = (*QUESTIONS, "statement")
 _QUIET = (State.HANDOFF, State.STOPPED)
@@ -112,9 +115,29 @@ def answer(turn: Turn, asked: tuple[str, ...]) -> State:
                 said_later = True
                 turn.say("answer.after_verify")
     else:
+        said = understand.reading(turn)
+        if (
+            turn.state in _SOLVABLE
+            and said.frequency in ("weekly", "fortnightly", "monthly")
+            and said.monthly is not None
+            and not said.lump_sum
+            and set(asked) & set(_ABOUT_PLANS)
+        ):
+            return _what_if(turn, said.monthly, asked)
         for question in asked:
             _ANSWERS[question](turn)
     return _reask(turn)
+
+
+def _what_if(turn: Turn, monthly: Decimal, asked: tuple[str, ...]) -> State:
+    """The plans for the figure asked about, then the answers about those plans."""
+    target = offer.what_if(turn, monthly)
+    shown = target in (State.OFFER, State.NEGOTIATE) and turn.data.get("pending_min") is None
+    if shown and offer.stored_plans(turn):
+        for question in asked:
+            if question in _ABOUT_PLANS:
+                _ANSWERS[question](turn)
+    return target
 
 
 def _private(turn: Turn) -> bool:

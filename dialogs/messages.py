@@ -594,6 +594,7 @@ MESSAGES: Mapping[str, Message] = {
             "figure, like 2000."
         )
     ),
+    "offer.what_if": Message(N_("With {amount} a month, here is what I can do:")),
     "offer.lump_sum": Message(
         N_("Thank you. For one payment of {amount}, here is what I can do:")
     ),

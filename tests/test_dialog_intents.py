@@ -401,3 +401,27 @@ def test_issue11_the_least_single_payment_is_the_settlement_floor() -> None:
     below = open_offer(terms, limits, today, least - Decimal("0.01")).result
     assert below is not None
     assert all(p.kind.value not in ("settlement", "pay_in_full") for p in below.options)
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "monthly"),
+    [
+        ("en", "what would the total be if I paid 3000 a month?", "3000"),
+        ("zh_CN", "每月还三千的话利息是多少?", "3000"),
+    ],
+)
+def test_issue11_a_question_about_a_figure_shows_its_plans_without_a_round(
+    language: str, question: str, monthly: str
+) -> None:
+    chat = at_offer(language=language)
+    rounds = _rounds(chat)
+    outcome = chat.say(question)
+    assert outcome.state is State.OFFER
+    assert Decimal(chat.snapshot.data["offer"]["amount"]) == Decimal(monthly)
+    found = keys(outcome)
+    assert found[0] == "offer.what_if"
+    assert found[-1].startswith("answer.")
+    assert _rounds(chat) == rounds
+    made = _offers(outcome)
+    assert made
+    assert made[0].round == rounds

@@ -181,6 +181,15 @@ def reask(turn: Turn) -> State:
     return turn.state
 
 
+def what_if(turn: Turn, monthly: Decimal) -> State:
+    """A question about a monthly figure ("what's the total at 200 a month?"): the plans for
+    it, solved as a first offer is, so the question is never a negotiation round."""
+    funnel = turn.data.get("situation")
+    if isinstance(funnel, dict) and turn.state in (State.SITUATION, State.DISCLOSE):
+        funnel["monthly"] = str(monthly)
+    return enter(turn, monthly, lead="offer.what_if")
+
+
 def reask_pending(turn: Turn) -> bool:
     """Ask again a question about a sum that is still open, in any state; False if none."""
     pending_sum = turn.data.get("pending_sum")
