@@ -51,10 +51,18 @@ LABELS = tuple(c.value for c in PRIORITY)
 MUST = ("self_harm", "dispute", "cease_contact", "attorney", "bankruptcy", "third_party")
 MAX_FALSE_ALARMS = 0.01
 MIN_THRESHOLD = 0.5
-#: Dev precision a category's model hits need before the model may raise it alone.
+#: Dev precision a category's model hits need before the model may raise it alone. Higher
+#: where a wrong hit ends or stops the conversation (third_party ends it, cease_contact stops
+#: all contact, deceased, bankruptcy and attorney stop collection); lower for self_harm,
+#: where a wrong hit costs a crisis line and a person's look, and a miss costs far more.
 MIN_ALONE_PRECISION = 0.6
+STRICT_ALONE_PRECISION = 0.8
+LENIENT_ALONE_PRECISION = 0.5
+STRICT = ("deceased", "bankruptcy", "attorney", "cease_contact", "third_party")
 C = 16.0  # chosen on dev among 1, 4, 16 (recall at a fixed false-alarm rate)
 FOLDS = 5
+#: How much more a caught message of a MUST category counts when thresholds are chosen.
+MUST_WEIGHT = 2
 VARIANTS = {
     "encoder+ngrams": model.FeatureConfig(encoder=True),
     "ngrams": model.FeatureConfig(encoder=False),
@@ -342,7 +350,9 @@ def choose_thresholds(
                 after = alarms(trial)
                 if (after > np.maximum(budget, current)).any():
                     break
-                gain = (caught(j, t) - caught(j, thresholds[j])) * (2 if labels[j] in MUST else 1)
+                gain = (caught(j, t) - caught(j, thresholds[j])) * (
+                    MUST_WEIGHT if labels[j] in MUST else 1
+                )
                 cost = int((after - current).sum())
                 ratio = gain / (cost + 0.5)
                 if best is None or ratio > best[0]:
@@ -355,7 +365,14 @@ def choose_thresholds(
     for j, label in enumerate(labels):
         hits = [ex for i, ex in enumerate(dev) if scores[i, j] >= thresholds[j]]
         right = sum(label in ex.labels for ex in hits)
-        alone.append(bool(hits) and right / len(hits) >= MIN_ALONE_PRECISION)
+        need = (
+            STRICT_ALONE_PRECISION
+            if label in STRICT
+            else LENIENT_ALONE_PRECISION
+            if label == "self_harm"
+            else MIN_ALONE_PRECISION
+        )
+        alone.append(bool(hits) and right / len(hits) >= need)
     trained.alone = np.array(alone, dtype=bool)
 
 
