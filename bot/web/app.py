@@ -8,6 +8,7 @@ import ipaddress
 import logging
 import traceback
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -82,7 +83,10 @@ def create_app(
     app[SHUTTING_DOWN] = asyncio.Event()
     app[STEP_SLOTS] = asyncio.Semaphore(1 if settings.is_sqlite else POSTGRES_STEPS)
     app[AUTH] = Auth(
-        uow=storage.uow, key=storage.key, secure_cookies=True if settings.behind_tls else None
+        uow=storage.uow,
+        key=storage.key,
+        secure_cookies=True if settings.behind_tls else None,
+        public_host=urlsplit(settings.public_url).netloc if settings.public_url else None,
     )
     app.on_response_prepare.append(_security_headers)
     app.on_shutdown.append(_stop_waiting)

@@ -158,6 +158,8 @@ class Auth:
     key: bytes
     session_seconds: int = SESSION_SECONDS
     secure_cookies: bool | None = None
+    # The host of PARLEY_PUBLIC_URL: a proxy may pass on another Host than the browser used.
+    public_host: str | None = None
     clock: Callable[[], float] = time.time
     failures: _Failures = field(default_factory=_Failures)
 
@@ -364,12 +366,17 @@ def requires(role: str) -> Callable[[RoleHandler], Handler]:
 
 
 def check_origin(request: web.Request) -> None:
-    """Refuse (403) a request whose ``Origin`` names another host than the one it reached."""
+    """Refuse (403) a request whose ``Origin`` names another host than the one it reached
+    (or the host of ``PARLEY_PUBLIC_URL``)."""
     origin = request.headers.get("Origin")
     if origin is None:
         return
     parts = urlsplit(origin)
-    if origin == "null" or parts.netloc.lower() != request.host.lower():
+    auth = request.config_dict.get(AUTH)
+    hosts = {request.host.lower()}
+    if auth is not None and auth.public_host:
+        hosts.add(auth.public_host.lower())
+    if origin == "null" or parts.netloc.lower() not in hosts:
         raise _error(web.HTTPForbidden, "cross-site request refused")
 
 

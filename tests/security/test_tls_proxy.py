@@ -136,3 +136,20 @@ async def test_issue12_many_addresses_never_reset_a_blocked_one(
     for n in range(10_050):
         failures.record(f"client:10.{n // 65536}.{n // 256 % 256}.{n % 256}", 1001.0)
     assert failures.blocked("client:203.0.113.9", 1002.0)
+
+
+async def test_issue12_behind_a_proxy_the_public_origin_is_this_site(
+    storage: Storage, aiohttp_client: MakeClient
+) -> None:
+    """A proxy may pass on its own Host; the browser's Origin is the public URL's."""
+    client, ann = await _client(
+        storage, aiohttp_client, public_url="https://pay.example", trusted_proxies="127.0.0.1"
+    )
+    login = await client.post(
+        "/auth/login", json={"token": ann}, headers={"Origin": "https://pay.example"}
+    )
+    assert login.status == 200
+    other = await client.post(
+        "/auth/login", json={"token": ann}, headers={"Origin": "https://evil.example"}
+    )
+    assert other.status == 403
