@@ -88,6 +88,33 @@ PERSONAS: tuple[Persona, ...] = (
         ),
     ),
     Persona(
+        "en-us-what-if-i-paid-more",
+        "en",
+        (
+            *_at_offer_us_20001(),
+            Turn(
+                say="what would the total be if I paid 400 a month?",
+                contains=("With $400.00 a month", "in total"),
+                state="offer",
+            ),
+            Turn(press="plan:1", state="agree"),
+            Turn(press="yes", contains=("A20001-",), state="closed"),
+        ),
+    ),
+    Persona(
+        "zh-what-if-three-thousand-a-month",
+        "zh-hans",
+        (
+            *_at_offer_cn_10001(),
+            Turn(
+                say="每月还三千的话利息是多少?",
+                contains=("按每月¥3,000.00来算", "年利率"),
+                state="offer",
+            ),
+            Turn(press="plan:1", state="agree"),
+        ),
+    ),
+    Persona(
         "en-us-time-barred-asks-will-you-sue-me",
         "en",
         (
