@@ -193,6 +193,7 @@ def test_crisis_line_by_jurisdiction(jurisdiction: str, line: str) -> None:
 def test_a_100_kb_message_is_read_quickly_and_its_ends_are_seen() -> None:
     text = "I can pay 200 a month. " * 4_500 + "stop texting me"
     assert len(text) > 100_000
+    detect("warm up")  # loading the model (once per process) is not reading the message
     started = time.perf_counter()
     detection = detect(text)
     assert time.perf_counter() - started < 1.0
