@@ -16,11 +16,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot.nlu.intents import Reading
 from dialogs import guard, understand
 from dialogs.commands import LANGUAGE_BUTTONS
 from dialogs.common import HUMAN, local_today, money, us
 from dialogs.model import EventKind, LanguageChosen, Money, Param, Reply, State
-from dialogs.states import offer
+from dialogs.states import disclose, offer, situation
 from dialogs.turn import Turn
 
 # Questions about the plans on the table; with a monthly figure, about the plans for it.
@@ -126,7 +127,17 @@ def answer(turn: Turn, asked: tuple[str, ...]) -> State:
             return _what_if(turn, said.monthly, asked)
         for question in asked:
             _ANSWERS[question](turn)
+        if turn.state in (State.DISCLOSE, State.SITUATION) and _tells_situation(said):
+            # "I lost my job, what happens now?": answered, then the funnel takes the rest.
+            handle = disclose.handle if turn.state is State.DISCLOSE else situation.handle
+            return handle(turn)
     return _reask(turn)
+
+
+def _tells_situation(said: Reading) -> bool:
+    """The message also tells the situation (no sum: a sum in a question is no offer)."""
+    slots = (said.reason, said.recovery_months, said.payday)
+    return any(s is not None for s in slots) and said.amount is None and not said.lump_sum
 
 
 def _what_if(turn: Turn, monthly: Decimal, asked: tuple[str, ...]) -> State:

@@ -425,3 +425,18 @@ def test_issue11_a_question_about_a_figure_shows_its_plans_without_a_round(
     made = _offers(outcome)
     assert made
     assert made[0].round == rounds
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "I lost my job, what happens now?"), ("zh_CN", "我失业了，接下来怎么办?")],
+)
+def test_issue11_a_question_with_the_situation_answers_then_takes_it(
+    language: str, text: str
+) -> None:
+    chat = verified("A-10001", language)
+    outcome = chat.say(text)
+    assert keys(outcome)[0] == "answer.next.disclose"
+    assert "situation.ack.job_loss" in keys(outcome)
+    assert outcome.state is State.SITUATION
+    assert chat.snapshot.data["situation"]["reason"] == "job_loss"
