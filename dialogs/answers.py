@@ -41,9 +41,12 @@ def react(turn: Turn) -> State | None:
     said = understand.reading(turn)
     if said.intent == "language":
         return switch_language(turn, said.language)
-    if turn.state is State.CLOSED or (turn.state is State.GREET and turn.ctx.candidates):
-        return None  # closed answers for itself; a typed reference is bound first
+    if turn.state is State.GREET and turn.ctx.candidates:
+        return None  # a typed reference is bound first
     asked = questions(turn)
+    if turn.state is State.CLOSED:
+        agreed = asked and not _private(turn) and _agreed(turn) is not None
+        return _answer_closed(turn, asked) if agreed else None  # else closed answers
     if asked:
         return answer(turn, asked)
     if (said.returning or said.intent == "return") and turn.account is not None:
@@ -134,6 +137,23 @@ def answer(turn: Turn, asked: tuple[str, ...]) -> State:
     return _reask(turn)
 
 
+def _answer_closed(turn: Turn, asked: tuple[str, ...]) -> State:
+    """After an agreement, questions about the plan are answered from it; the closed
+    conversation's own line follows."""
+    for question in asked:
+        if question == "next":
+            turn.say("answer.next.closed")
+        else:
+            _ANSWERS[question](turn)
+    return turn.prompt(State.CLOSED)
+
+
+def _agreed(turn: Turn) -> dict[str, Any] | None:
+    arrangement = turn.data.get("arrangement")
+    plan = arrangement.get("plan") if isinstance(arrangement, dict) else None
+    return plan if isinstance(plan, dict) and plan.get("instalments") else None
+
+
 def _tells_situation(said: Reading) -> bool:
     """The message also tells the situation (no sum: a sum in a question is no offer)."""
     slots = (said.reason, said.recovery_months, said.payday)
@@ -168,6 +188,9 @@ def _reask(turn: Turn) -> State:
 
 def _plans(turn: Turn) -> list[tuple[int, dict[str, Any]]]:
     """The plans on the table, numbered as shown (in AGREE, only the one chosen)."""
+    agreed = _agreed(turn)
+    if turn.state is State.CLOSED:
+        return [(1, agreed)] if agreed is not None else []
     plans = list(enumerate(offer.stored_plans(turn), 1)) if not offer.expired(turn) else []
     chosen = turn.data.get("chosen")
     if turn.state is State.AGREE and isinstance(chosen, int):
@@ -188,8 +211,10 @@ def _one_off(plan: dict[str, Any]) -> bool:
 
 
 def _lines(turn: Turn, head: str, line: Callable[[int, dict[str, Any]], Reply]) -> None:
+    """A heading and one line per plan (about "your plan" once one is chosen or agreed)."""
     parts = tuple(line(n, plan) for n, plan in _plans(turn))
-    turn.say(head, debt=True, parts=parts)
+    one = turn.state in (State.AGREE, State.CLOSED) and len(parts) == 1
+    turn.say(f"{head}_one" if one else head, debt=True, parts=parts)
 
 
 def _rate(turn: Turn) -> None:

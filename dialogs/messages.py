@@ -695,6 +695,16 @@ MESSAGES: Mapping[str, Message] = {
             "reminder before each due date. If you say no, we go back to the options."
         )
     ),
+    "answer.rate_one": Message(N_("The interest rate (APR) of your plan:")),
+    "answer.total_one": Message(N_("What your plan costs in total:")),
+    "answer.waived_one": Message(N_("What your plan waives:")),
+    "answer.first_due_one": Message(N_("When your first payment is due:")),
+    "answer.next.closed": Message(
+        N_(
+            "Your plan is set up: pay each instalment with your payment reference, and I'll "
+            "send a reminder before each due date. If anything changes, just write here."
+        )
+    ),
     "answer.rate": Message(N_("The interest rate (APR) of each option:")),
     "answer.rate_plan": Message(N_("{n}. {apr}% a year (APR)")),
     "answer.rate_frozen": Message(N_("{n}. 0% — interest is frozen")),

@@ -440,3 +440,18 @@ def test_issue11_a_question_with_the_situation_answers_then_takes_it(
     assert "situation.ack.job_loss" in keys(outcome)
     assert outcome.state is State.SITUATION
     assert chat.snapshot.data["situation"]["reason"] == "job_loss"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_issue11_after_agreeing_questions_are_answered_from_the_plan(language: str) -> None:
+    chat = at_offer(language=language)
+    plan = chat.snapshot.data["offer"]["plans"][0]
+    chat.tap("plan:1")
+    assert chat.tap("yes").state is State.CLOSED
+    outcome = chat.say(QUESTIONS[language]["first_due"])
+    assert keys(outcome) == ["answer.first_due_one", "answer.first_due_plan", "closed.agreed"]
+    assert outcome.state is State.CLOSED
+    due = outcome.replies[0].parts[0].params["due"]
+    assert str(due) == plan["instalments"][0]["due"]
+    nxt = chat.say(QUESTIONS[language]["next"])
+    assert keys(nxt) == ["answer.next.closed", "closed.agreed"]

@@ -69,7 +69,8 @@ def _agree(turn: Turn, plan: dict[str, Any]) -> State:
         return turn.prompt(State.GREET)
     reference = payment_reference(account, plan, turn.event.now.isoformat())
     turn.emit(ArrangementAgreed(plan, reference))
-    turn.data["arrangement"] = {"reference": reference, "kind": plan.get("kind")}
+    # The plan is kept so that questions after the agreement are answered from it.
+    turn.data["arrangement"] = {"reference": reference, "kind": plan.get("kind"), "plan": plan}
     currency = str(plan.get("currency") or account.currency)
     schedule = tuple(
         (date.fromisoformat(str(i["due"])), Money(Decimal(str(i["amount"])), currency))
