@@ -51,6 +51,8 @@ async def _add(args: argparse.Namespace, ctx: CommandContext) -> int:
 async def _list(args: argparse.Namespace, ctx: CommandContext) -> int:
     async with await ctx.uow() as uow:
         users = await uow.users.everyone()
+    if not users:
+        ctx.print("No users yet: add one with `parley users add NAME --role agent`.")
     for user in users:
         status = "disabled" if user.disabled else "active"
         ctx.print(f"{user.name:<24} {user.role:<6} {status:<8} since {user.created_at:%Y-%m-%d}")
