@@ -203,6 +203,10 @@ class UserRepository(Protocol):
         """End one of the user's sessions, or (no hash) all of them."""
         ...
 
+    async def forget_sessions(self, now: datetime) -> None:
+        """Delete the sessions that have ended or expired (a missing one is refused too)."""
+        ...
+
 
 class UnitOfWork(Protocol):
     @property

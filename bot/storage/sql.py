@@ -592,3 +592,10 @@ class SqlUsers(_Repository):
         if session_hash is not None:
             statement = statement.where(col(UserSession.id) == session_hash)
         await self.session.execute(statement)
+
+    async def forget_sessions(self, now: datetime) -> None:
+        await self.session.execute(
+            delete(UserSession).where(
+                (col(UserSession.expires_at) <= now) | col(UserSession.ended_at).is_not(None)
+            )
+        )

@@ -186,6 +186,7 @@ class Auth:
         session_id = secrets.token_urlsafe(32)
         now = self.clock()
         async with self.uow() as uow:
+            await uow.users.forget_sessions(datetime.fromtimestamp(now, UTC))
             uow.users.add_session(
                 UserSession(
                     id=_session_hash(session_id),

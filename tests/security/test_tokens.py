@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from sqlmodel import select
 
 from bot.commands.base import Storage
 from bot.commands.users import add_user
 from bot.config import load_settings, secret_key
 from bot.storage.db import create_engine, session_factory, upgrade
+from bot.storage.models import UserSession
 from bot.web.auth import AUTH, COOKIE, CSRF_HEADER, Auth, Principal, auth_routes, requires
 from tests.conftest import Cli
 
@@ -70,6 +72,13 @@ async def test_issue12_logout_ends_the_session_on_the_server(
     assert await _as_cookie(client, first) == 401
     # ... and the other browser's session goes on.
     assert await _as_cookie(client, other) == 200
+    # Ended sessions are cleared away at the next sign-in; the old cookie stays worthless.
+    await _login(client, ann)
+    async with storage.factory() as session:
+        rows = (await session.execute(select(UserSession))).scalars().all()
+    assert len(rows) == 2
+    assert all(row.ended_at is None for row in rows)
+    assert await _as_cookie(client, first) == 401
 
 
 async def _open(database: Path) -> Storage:
