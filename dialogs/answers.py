@@ -128,6 +128,13 @@ def answer(turn: Turn, asked: tuple[str, ...]) -> State:
             and set(asked) & set(_ABOUT_PLANS)
         ):
             return _what_if(turn, said.monthly, asked)
+        if (
+            turn.state in _SOLVABLE
+            and said.lump_sum
+            and said.amount is not None
+            and set(asked) & set(_ABOUT_PLANS)
+        ):
+            return _what_if(turn, said.amount, asked, once=True)
         for question in asked:
             _ANSWERS[question](turn)
         if turn.state in (State.DISCLOSE, State.SITUATION) and _tells_situation(said):
@@ -160,10 +167,12 @@ def _tells_situation(said: Reading) -> bool:
     return any(s is not None for s in slots) and said.amount is None and not said.lump_sum
 
 
-def _what_if(turn: Turn, monthly: Decimal, asked: tuple[str, ...]) -> State:
-    """The plans for the figure asked about, then the answers about those plans."""
-    target = offer.what_if(turn, monthly)
-    shown = target in (State.OFFER, State.NEGOTIATE) and turn.data.get("pending_min") is None
+def _what_if(turn: Turn, amount: Decimal, asked: tuple[str, ...], *, once: bool = False) -> State:
+    """The plans for the figure asked about (a month, or one payment), then the answers
+    about those plans; solved as a first offer is, never a negotiation round."""
+    target = offer.enter_lump(turn, amount) if once else offer.what_if(turn, amount)
+    pending = turn.data.get("pending_min") is not None or turn.data.get("pending_lump")
+    shown = target in (State.OFFER, State.NEGOTIATE) and not pending
     if shown and offer.stored_plans(turn):
         for question in asked:
             if question in _ABOUT_PLANS:

@@ -455,3 +455,23 @@ def test_issue11_after_agreeing_questions_are_answered_from_the_plan(language: s
     assert str(due) == plan["instalments"][0]["due"]
     nxt = chat.say(QUESTIONS[language]["next"])
     assert keys(nxt) == ["answer.next.closed", "closed.agreed"]
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        ("en", "how much would I save if I settle for 2400 in one payment?"),
+        ("zh_CN", "一次性还两千四的话能减免多少?"),
+    ],
+)
+def test_issue11_a_question_about_a_one_off_shows_the_settlement(
+    language: str, question: str
+) -> None:
+    chat = verified("A-30001", language)
+    outcome = chat.say(question)
+    plans = [plan for offer in _offers(outcome) for plan in offer.plans]
+    assert [plan["kind"] for plan in plans] == ["settlement"]
+    assert keys(outcome)[0] == "offer.lump_sum"
+    assert "answer.waived" in keys(outcome)
+    assert outcome.state is State.OFFER
+    assert _rounds(chat) == 0
