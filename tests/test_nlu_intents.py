@@ -171,3 +171,22 @@ def test_issue11_read_never_raises_and_stays_in_range(text: str, locale: str) ->
     if reading.questions:
         assert reading.intent == f"question.{reading.questions[0]}"
         assert not reading.declines
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "amount"),
+    [
+        ("ok $6 a month then", "en", "6"),
+        ("ok 6 a month then", "en", "6"),
+        ("ok 200 a month", "en", "200"),
+        ("好的，每月6块", "zh_CN", "6"),
+    ],
+)
+def test_issue13_a_figure_with_an_ok_is_a_counter_offer_not_a_yes(
+    text: str, locale: str, amount: str
+) -> None:
+    reading = read(text, locale, today=TODAY, use_model=False)
+    assert reading.amount == D(amount)
+    assert reading.intent == "amount"
+    assert not reading.accepts
+    assert read("income back in 2 months", "en", today=TODAY, use_model=False).amount is None

@@ -347,7 +347,7 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
     returning = _returning(norm, lex)
     lump = _lump(norm, lex)
     frequency, masked_freq = _frequency(norm, lex)
-    amount = _amount(masked_freq, lex, locale)
+    amount = _amount(masked_freq, lex, locale, priced=_priced(norm, lex))
     payday = _payday(norm, lex)
     declines = _declines(norm, lex, locale) and not questions
     answer = parse_yes_no(norm, locale)
@@ -365,6 +365,7 @@ def _read(raw: str, norm: str, locale: str, today: date | None) -> Reading:
     )
     accepts = (
         not questions
+        and amount is None  # "ok $6 a month then" is a counter-offer, not a yes
         and language is None
         and not declines
         and answer is not YesNo.NO
@@ -591,7 +592,12 @@ def _after_figure(norm: str, start: int, lex: _Lexicon) -> bool:
     )
 
 
-def _amount(masked: str, lex: _Lexicon, locale: str) -> Decimal | None:
+def _priced(norm: str, lex: _Lexicon) -> bool:
+    """A figure stands right before a frequency ("6 a month"): small figures are money."""
+    return any(_after_figure(norm, f.start, lex) for f in lex.frequency_matcher.find(norm))
+
+
+def _amount(masked: str, lex: _Lexicon, locale: str, *, priced: bool = False) -> Decimal | None:
     """The figure the debtor offers: clauses refusing or naming the debt are left out."""
     clauses = _split(_DAY_OF_MONTH.sub(lambda m: " " * len(m.group()), masked), _CLAUSE_END)
     kept = [c for c in clauses if not lex.refuse.search(c)]
@@ -601,7 +607,7 @@ def _amount(masked: str, lex: _Lexicon, locale: str) -> Decimal | None:
     value = parse_amount(text, locale)
     if value is None or value <= 0:
         return None
-    if value < _SMALLEST and not _MONEY_SIGN.search(text):
+    if value < _SMALLEST and not _MONEY_SIGN.search(text) and not priced:
         return None  # "2", "option 1": a pick or a count, not money
     return value
 
