@@ -13,7 +13,9 @@ from bot.offers.negotiation import (
     Turn,
     counter_offer,
     least_single_payment,
+    lowest_offer,
     open_offer,
+    settlement_offer,
 )
 from bot.offers.plans import (
     AccountTerms,
@@ -59,9 +61,11 @@ __all__ = [
     "due_dates",
     "least_single_payment",
     "level_schedule",
+    "lowest_offer",
     "minor_digits",
     "open_offer",
     "parse_amount",
     "plain",
     "quantize",
+    "settlement_offer",
 ]

@@ -50,11 +50,24 @@ from bot.offers.plans import (
     Reason,
 )
 from bot.offers.policy import Limits
-from bot.offers.schedule import contract_total, due_dates, level_schedule, regular_payment
+from bot.offers.schedule import due_dates, level_schedule, regular_payment
 
-__all__ = ["MAX_OPTIONS", "choose_plans", "least_one_off"]
+__all__ = [
+    "FITS",
+    "MAX_OPTIONS",
+    "SETTLEMENT_STEPS",
+    "choose_plans",
+    "least_one_off",
+    "lowest_plans",
+    "settlement_step",
+]
 
 MAX_OPTIONS = 3
+#: What the debtor said about their income: back soon (a holiday until then) or a lasting
+#: loss (the longest term and the most interest relief); "" when nothing is known.
+FITS = ("", "recovering", "lasting")
+#: A settlement is negotiated: the share of max_settlement_discount_pct each step offers.
+SETTLEMENT_STEPS = (Decimal("0.5"), Decimal("0.75"), Decimal(1))
 
 
 def choose_plans(
@@ -65,8 +78,12 @@ def choose_plans(
     floor: Concessions | None = None,
     *,
     holiday_months: int = 0,
+    fit: str = "",
 ) -> OfferResult:
     """Up to three plans inside every limit, least relief first, or a limits-reached answer.
+
+    `fit` orders them by what the debtor said (see FITS): recovering puts the holiday plan
+    first; lasting adds and puts first the longest plan with the most interest relief.
 
     `affordable_monthly` is what the debtor says they can pay a month: every option's
     instalments are at most that. `floor` holds concessions already offered in this
@@ -90,8 +107,18 @@ def choose_plans(
         if point is None:
             continue
         pay_fits = pay_fits or family.kind is PlanKind.PAY_IN_FULL
-        options.append(ctx.plan(point))
-    options.sort(key=lambda p: (p.level, p.saving, p.months))
+        because = "recovery" if family.kind is PlanKind.HOLIDAY_THEN_INSTALMENTS else None
+        options.append(ctx.plan(point, because if fit == "recovering" else None))
+    if fit == "lasting" and options:
+        longest = _most_relief(ctx, families, affordable_monthly)
+        if longest is not None and all(
+            (o.months, o.apr, o.waived_interest)
+            != (longest.months, longest.apr, longest.waived_interest)
+            or o.kind is not longest.kind
+            for o in options
+        ):
+            options.append(longest)
+    options.sort(key=lambda p: (_fit_rank(p, fit), p.level, p.saving, p.months))
     options = options[:MAX_OPTIONS]
     for plan in options:
         problems = breaches(plan, account, limits, today)
@@ -108,6 +135,83 @@ def choose_plans(
         options=tuple(options),
         limits_reached=reached,
     )
+
+
+def lowest_plans(
+    account: AccountTerms,
+    limits: Limits,
+    today: date,
+    floor: Concessions | None = None,
+    *,
+    holiday_months: int = 0,
+    fit: str = "",
+) -> tuple[Plan, ...]:
+    """The instalment plans at the lowest monthly payment the limits allow (the longest
+    term, the lowest rate, the most waived), a holiday first when income should recover."""
+    ctx = _Context(account, limits, today, None, floor or Concessions())
+    out: list[Plan] = []
+    for family in ctx.families(holiday_months):
+        if family.kind not in (PlanKind.INSTALMENTS, PlanKind.HOLIDAY_THEN_INSTALMENTS):
+            continue
+        last = family.last_valid()
+        if last is None:
+            continue
+        holiday = family.kind is PlanKind.HOLIDAY_THEN_INSTALMENTS
+        because = "recovery" if holiday else ("lasting" if fit == "lasting" else "floor")
+        out.append(ctx.plan(family.path.at(last), because))
+    first = PlanKind.HOLIDAY_THEN_INSTALMENTS if fit == "recovering" else PlanKind.INSTALMENTS
+    out.sort(key=lambda p: (p.kind is not first, p.monthly))
+    for plan in out:
+        problems = breaches(plan, account, limits, today)
+        if problems:
+            raise OfferError(f"Internal error: a plan broke a limit ({problems[0]}).")
+    return tuple(out[:MAX_OPTIONS])
+
+
+def settlement_step(
+    account: AccountTerms, limits: Limits, today: date, floor: Concessions | None = None
+) -> Plan | None:
+    """The next settlement of a negotiation: the first step of SETTLEMENT_STEPS (shares of
+    the largest discount allowed) above the discount already offered; None at the limit."""
+    ctx = _Context(account, limits, today, None, floor or Concessions())
+    _, _, cap = ctx._caps()
+    given = ctx.floor.settlement_discount
+    for share in SETTLEMENT_STEPS:
+        discount = round_down(cap * share, account.currency)
+        if discount > given and discount >= ctx.unit:
+            zero = Decimal(0)
+            point = Point(
+                PlanKind.SETTLEMENT, 1, 0, _rate(account.apr), zero, zero, discount, "discount"
+            )
+            if ctx.regular(point) < ctx.unit:
+                return None
+            plan = ctx.plan(point)
+            problems = breaches(plan, account, limits, today)
+            if problems:
+                raise OfferError(f"Internal error: a plan broke a limit ({problems[0]}).")
+            return plan
+    return None
+
+
+def _fit_rank(plan: Plan, fit: str) -> int:
+    if fit == "recovering":
+        return 0 if plan.kind is PlanKind.HOLIDAY_THEN_INSTALMENTS else 1
+    if fit == "lasting":
+        return 0 if plan.reason.params.get("because") == "lasting" else 1
+    return 0
+
+
+def _most_relief(
+    ctx: _Context, families: list[_Family], affordable: Decimal | None
+) -> Plan | None:
+    """The plain instalment plan at its longest term and most relief (a lasting loss)."""
+    for family in families:
+        if family.kind is PlanKind.INSTALMENTS:
+            last = family.last_valid()
+            if last is None:
+                return None
+            return ctx.plan(family.path.at(last), "lasting")
+    return None
 
 
 def least_one_off(
@@ -257,14 +361,13 @@ class _Context:
             return regular >= self.unit
         return regular >= max(self.limits.min_instalment, self.unit) + self.unit * p.months
 
-    def plan(self, p: Point) -> Plan:
+    def plan(self, p: Point, because: str | None = None) -> Plan:
         acc, cur = self.account, self.account.currency
         valid_until = self.today + timedelta(days=self.limits.offer_validity_days)
         payable = acc.balance - p.fee - p.interest - p.discount
         if p.one_off:
             instalments: tuple[Instalment, ...] = (Instalment(valid_until, payable),)
             total = monthly = payable
-            saving = acc.balance - total
         else:
             sched = level_schedule(payable, p.apr, p.months, cur)
             dates = due_dates(self.today, p.months, first=p.holiday + 1)
@@ -272,7 +375,8 @@ class _Context:
                 Instalment(d, a) for d, a in zip(dates, sched.amounts, strict=True)
             )
             total, monthly = sched.total, sched.regular
-            saving = contract_total(acc.balance, acc.apr, p.months, cur, holiday=p.holiday) - total
+        # "You save" is the concessions only, measured from today's balance (DESIGN §6).
+        saving = quantize(p.fee, cur) + quantize(p.interest, cur) + quantize(p.discount, cur)
         code, level = _code_and_level(p, acc.apr)
         return Plan(
             kind=p.kind,
@@ -287,13 +391,16 @@ class _Context:
             monthly=monthly,
             saving=saving,
             level=level,
-            reason=self._reason(p, code, total),
+            reason=self._reason(p, code, total, because),
             valid_until=valid_until,
+            over_balance=max(total - acc.balance, Decimal(0)),
         )
 
-    def _reason(self, p: Point, code: str, total: Decimal) -> Reason:
+    def _reason(self, p: Point, code: str, total: Decimal, chosen: str | None) -> Reason:
         cur = self.account.currency
-        if self.affordable is not None:
+        if chosen is not None:
+            because = chosen
+        elif self.affordable is not None:
             because = "affordable_now" if p.one_off else "affordable"
         elif code in {"pay_in_full", "holiday"}:
             because = ""

@@ -17,8 +17,13 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from bot.offers.choose import choose_plans, least_one_off
-from bot.offers.plans import AccountTerms, Concessions, OfferError, OfferResult
+from bot.offers.choose import (
+    choose_plans,
+    least_one_off,
+    lowest_plans,
+    settlement_step,
+)
+from bot.offers.plans import AccountTerms, Concessions, OfferError, OfferResult, Plan
 from bot.offers.policy import Limits
 
 __all__ = [
@@ -27,7 +32,9 @@ __all__ = [
     "Turn",
     "counter_offer",
     "least_single_payment",
+    "lowest_offer",
     "open_offer",
+    "settlement_offer",
 ]
 
 HANDOFF_REASON = "limits_reached"
@@ -62,10 +69,11 @@ def open_offer(
     *,
     holiday_months: int = 0,
     state: Mapping[str, str] | None = None,
+    fit: str = "",
 ) -> Turn:
     """The first offer of a conversation (or a repeat of it: earlier concessions are kept)."""
     rounds, floor = _read(state, account) if state else (0, Concessions())
-    return _solve(account, limits, today, affordable_monthly, holiday_months, rounds, floor)
+    return _solve(account, limits, today, affordable_monthly, holiday_months, rounds, floor, fit)
 
 
 def counter_offer(
@@ -76,6 +84,7 @@ def counter_offer(
     affordable_monthly: Decimal | None,
     *,
     holiday_months: int = 0,
+    fit: str = "",
 ) -> Turn:
     """Answer a counter-offer ("I can only do 150 a month"): one more round."""
     rounds, floor = _read(state, account)
@@ -88,7 +97,61 @@ def counter_offer(
             rounds=rounds,
             rounds_left=0,
         )
-    return _solve(account, limits, today, affordable_monthly, holiday_months, rounds, floor)
+    return _solve(account, limits, today, affordable_monthly, holiday_months, rounds, floor, fit)
+
+
+def lowest_offer(
+    state: Mapping[str, str] | None,
+    account: AccountTerms,
+    limits: Limits,
+    today: date,
+    *,
+    holiday_months: int = 0,
+    fit: str = "",
+) -> Turn:
+    """The plans at the lowest monthly payment the limits allow (most relief), not a round:
+    for a stated figure below the minimum, or a request to reduce the interest."""
+    rounds, floor = _read(state, account) if state else (0, Concessions())
+    plans = lowest_plans(account, limits, today, floor, holiday_months=holiday_months, fit=fit)
+    return _turn(account, limits, rounds, floor, plans)
+
+
+def settlement_offer(
+    state: Mapping[str, str] | None,
+    account: AccountTerms,
+    limits: Limits,
+    today: date,
+    *,
+    counter: bool = False,
+) -> Turn:
+    """The next step of a negotiated settlement (a smaller discount first, then larger ones
+    up to the limit); no options when the largest discount has been offered already."""
+    rounds, floor = _read(state, account) if state else (0, Concessions())
+    if counter:
+        rounds += 1
+        if rounds > limits.max_negotiation_rounds:
+            return Turn(Outcome.ROUNDS_EXHAUSTED, None, _write(account, rounds, floor), rounds, 0)
+    plan = settlement_step(account, limits, today, floor)
+    return _turn(account, limits, rounds, floor, () if plan is None else (plan,))
+
+
+def _turn(
+    account: AccountTerms,
+    limits: Limits,
+    rounds: int,
+    floor: Concessions,
+    plans: tuple[Plan, ...],
+) -> Turn:
+    for plan in plans:
+        floor = floor.merge(plan.concessions)
+    result = OfferResult(account.reference, account.currency, account.balance, plans, None)
+    return Turn(
+        outcome=Outcome.OFFER if plans else Outcome.LIMITS_REACHED,
+        result=result,
+        state=_write(account, rounds, floor),
+        rounds=rounds,
+        rounds_left=max(0, limits.max_negotiation_rounds - rounds),
+    )
 
 
 def least_single_payment(
@@ -110,8 +173,11 @@ def _solve(
     holiday_months: int,
     rounds: int,
     floor: Concessions,
+    fit: str = "",
 ) -> Turn:
-    result = choose_plans(account, limits, today, affordable, floor, holiday_months=holiday_months)
+    result = choose_plans(
+        account, limits, today, affordable, floor, holiday_months=holiday_months, fit=fit
+    )
     for plan in result.options:
         floor = floor.merge(plan.concessions)
     outcome = Outcome.OFFER if result.options else Outcome.LIMITS_REACHED

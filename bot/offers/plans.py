@@ -139,6 +139,9 @@ _BECAUSE = {
     "affordable_now": "{head} because {affordable} can be paid now",
     "kept": "{head}, as offered earlier",
     "lowest": "{head}, the lowest monthly payment without relief",
+    "recovery": "{head} because income should return before payments start",
+    "lasting": "{head}: the longest term and most interest relief allowed, for a lasting loss",
+    "floor": "{head}, the lowest monthly payment allowed",
     "": "{head}",
 }
 
@@ -153,7 +156,9 @@ class Reason:
     account_apr, waived_fees, waived_interest, discount, holiday_months, total, affordable,
     and because: `affordable` (the stated monthly amount fits), `affordable_now` (a one-off
     fits it), `kept` (concessions offered earlier in the conversation are kept), `lowest`
-    (the lowest payment without relief) or empty.
+    (the lowest payment without relief), `recovery` (a holiday until income returns),
+    `lasting` (a lasting loss: the longest term and most relief), `floor` (the lowest
+    payment the limits allow) or empty.
     """
 
     code: str
@@ -216,10 +221,11 @@ class Plan:
     holiday_months: int
     total: Decimal
     monthly: Decimal  # the regular payment; no instalment is larger
-    saving: Decimal  # versus the same payments on the contract's terms
+    saving: Decimal  # the concessions only: fees and interest waived plus any discount
     level: int  # relief rank, 1 (none) .. 8 (settlement); see choose.py
     reason: Reason
     valid_until: date
+    over_balance: Decimal = Decimal(0)  # what the plan costs above today's balance
 
     @property
     def months(self) -> int:
@@ -253,6 +259,7 @@ class Plan:
             "total": plain(self.total),
             "monthly": plain(self.monthly),
             "saving": plain(self.saving),
+            "over_balance": plain(self.over_balance),
             "valid_until": self.valid_until.isoformat(),
             "reason": {"code": self.reason.code, "text": self.reason.text},
         }
