@@ -30,6 +30,7 @@ _SOLVABLE = (State.DISCLOSE, State.SITUATION, State.OFFER, State.NEGOTIATE)
 QUESTIONS = ("rate", "total", "waived", "first_due", "who", "sue", "which_wrong", "next")
 _ALL = (*QUESTIONS, "statement")
 _QUIET = (State.HANDOFF, State.STOPPED)
+_RELIEF_STATES = (State.OFFER, State.NEGOTIATE, State.AGREE)
 # Questions answered the same before verification: they disclose nothing.
 _BEFORE = ("who", "which_wrong", "next")
 
@@ -135,6 +136,9 @@ def answer(turn: Turn, asked: tuple[str, ...]) -> State:
             and set(asked) & set(_ABOUT_PLANS)
         ):
             return _what_if(turn, said.amount, asked, once=True)
+        if turn.state in _RELIEF_STATES and offer.asks_relief(turn):
+            # "Can you drop the interest?" is a request: the relief the limits allow.
+            return offer.relief(turn)
         for question in asked:
             _ANSWERS[question](turn)
         if turn.state in (State.DISCLOSE, State.SITUATION) and _tells_situation(said):
@@ -264,7 +268,8 @@ def _waived(turn: Turn) -> None:
         fees = Money(Decimal(str(waived.get("fees", "0"))), _money(plan, "total", turn).currency)
         interest = Money(Decimal(str(waived.get("interest", "0"))), fees.currency)
         discount = Money(Decimal(str(plan.get("discount", "0"))), fees.currency)
-        saved = _money(plan, "saving", turn)
+        # Only the concessions, from today's balance (issue 13).
+        saved = Money(fees.amount + interest.amount + discount.amount, fees.currency)
         if saved.amount <= 0:
             return Reply("answer.waived_none", {"n": n})
         params: dict[str, Param] = {

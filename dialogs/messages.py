@@ -58,7 +58,7 @@ MESSAGES: Mapping[str, Message] = {
             "your pace."
         ),
         melancholic=N_(
-            "Hello, I'm the assistant for {creditor}. Thank you for getting in touch — I know "
+            "Hello, I'm the assistant for {creditor}. Thank you for talking with me — I know "
             "this isn't easy, and I'm here to help."
         ),
     ),
@@ -217,7 +217,7 @@ MESSAGES: Mapping[str, Message] = {
         ),
     ),
     "situation.ack.job_loss": Message(
-        N_("Losing income is hard, and it's good that you reached out.")
+        N_("Losing income is hard. Thank you for telling me — let's find a way through.")
     ),
     "situation.ack.illness": Message(N_("I'm sorry you've been unwell. Your health comes first.")),
     "situation.ack.family_emergency": Message(
@@ -237,6 +237,64 @@ MESSAGES: Mapping[str, Message] = {
         N_(
             "Roughly how much could you pay each month, without going short on essentials? A "
             "rough figure is fine."
+        )
+    ),
+    # Affordability in layers (issue 13): asked lightly, "rather not say" always works.
+    "situation.ask_income": Message(
+        neutral=N_(
+            "Let's work it out together. Roughly how much comes in after tax — a week, a "
+            "fortnight or a month, whichever is easier? A rough figure is fine."
+        ),
+        choleric=N_("Your income after tax? Weekly or monthly, a rough figure:"),
+        phlegmatic=N_(
+            "We'll take it one step at a time. First: roughly how much comes in after tax, "
+            "a week or a month? A rough figure is fine, or tap below to skip."
+        ),
+        melancholic=N_(
+            "There's no wrong answer here, and you can skip anything. Roughly how much "
+            "comes in after tax, a week or a month?"
+        ),
+    ),
+    "situation.income_noted": Message(N_("Thank you — so about {monthly} a month coming in.")),
+    "situation.ask_outgoings": Message(
+        N_(
+            "And roughly how much goes on essentials — housing, food and bills, transport, "
+            "childcare, other debts? One total or a few figures, any frequency."
+        )
+    ),
+    "situation.budget_figure_again": Message(
+        N_("Sorry, I didn't catch a figure. A rough number is fine, like 1,200 a month.")
+    ),
+    "situation.budget_skipped": Message(N_("No problem at all — we'll skip that.")),
+    "situation.budget_left": Message(
+        neutral=N_(
+            "With about {outgoings} a month on essentials, that leaves about {left} a month. "
+            "Something like {suggested} a month would keep some room to spare — shall we "
+            "use that? You can also type your own figure."
+        ),
+        sanguine=N_(
+            "Nice work — that leaves about {left} a month after essentials. {suggested} a "
+            "month would still leave you room to breathe. Shall we go with that?"
+        ),
+        choleric=N_(
+            "Left after essentials: {left} a month. Suggested: {suggested} a month. Use it?"
+        ),
+        phlegmatic=N_(
+            "Here's the sum, step by step: about {outgoings} a month on essentials leaves "
+            "about {left} a month. I'd suggest {suggested} a month, so there's room to spare. "
+            "Shall we use that, or type another figure?"
+        ),
+        melancholic=N_(
+            "Thank you for working through that — it isn't easy. After essentials, about "
+            "{left} a month is left. {suggested} a month would keep a cushion for you. Shall "
+            "we use that? Any other figure is fine too."
+        ),
+    ),
+    "situation.budget_tight": Message(
+        N_(
+            "Thank you for working through that. With about {outgoings} a month on "
+            "essentials, things look tight, and that's all right — we won't ask for more "
+            "than you can manage."
         )
     ),
     "situation.monthly_again": Message(
@@ -276,6 +334,176 @@ MESSAGES: Mapping[str, Message] = {
         N_(
             "{n}. A break first: payments start on {first_due}, then {monthly} a month × "
             "{count} — total {total}, you save {saved}"
+        )
+    ),
+    # --- issue 13: plan lines a person can check (dialogs/states/offer.py plan_line) -------
+    "plan.line.instalments": Message(
+        N_(
+            "{n}. {monthly} a month × {count}, first payment on {first_due}. Total {total}, "
+            "at {apr}% a year."
+        )
+    ),
+    "plan.line.instalments_free": Message(
+        N_(
+            "{n}. {monthly} a month × {count}, first payment on {first_due}. Total {total}, "
+            "interest-free."
+        )
+    ),
+    "plan.line.holiday": Message(
+        N_(
+            "{n}. No payments until {first_due}, then {monthly} a month × {count}. Total "
+            "{total}, at {apr}% a year."
+        )
+    ),
+    "plan.line.holiday_free": Message(
+        N_(
+            "{n}. No payments until {first_due}, then {monthly} a month × {count}. Total "
+            "{total}, interest-free."
+        )
+    ),
+    "plan.line.pay_in_full": Message(N_("{n}. One payment of {total} by {first_due}.")),
+    "plan.line.settlement": Message(N_("{n}. Settle with one payment of {total} by {first_due}.")),
+    "plan.saves.fees": Message(N_("   You save {saved}: fees of {fees} waived.")),
+    "plan.saves.interest": Message(N_("   You save {saved}: interest of {interest} waived.")),
+    "plan.saves.fees_interest": Message(
+        N_("   You save {saved}: fees of {fees} and interest of {interest} waived.")
+    ),
+    "plan.saves.discount": Message(
+        N_("   You save {saved}: a settlement discount off the balance.")
+    ),
+    "plan.over": Message(
+        N_(
+            "   It costs {over} more than today's balance, because interest at {apr}% a year "
+            "continues."
+        )
+    ),
+    "plan.why.recovery": Message(
+        N_("   Why: your income should be back by {first_due}, so payments start then.")
+    ),
+    "plan.why.lasting": Message(
+        N_(
+            "   Why: your income may stay low for a while, so this is the longest term with "
+            "the most interest relief I can give."
+        )
+    ),
+    "plan.why.affordable": Message(
+        N_("   Why: it fits the {affordable} a month you said you can pay.")
+    ),
+    "plan.why.affordable_now": Message(N_("   Why: it fits the one payment you offered.")),
+    "plan.why.floor": Message(N_("   Why: this is the lowest monthly payment I can agree.")),
+    "plan.why.lowest": Message(
+        N_("   Why: the lowest monthly payment at your account's own rate.")
+    ),
+    "agree.schedule": Message(N_("The whole schedule:\n{schedule}")),
+    "negotiate.below_min_plans": Message(
+        neutral=N_(
+            "I understand. {amount} a month is below what I can agree myself: the lowest is "
+            "{min_monthly}. Here is what that looks like:"
+        ),
+        sanguine=N_(
+            "Thanks — we're not far apart. The lowest I can agree is {min_monthly} a month "
+            "(you said {amount}). Here is what that looks like:"
+        ),
+        choleric=N_("Lowest possible: {min_monthly} a month (you said {amount})."),
+        phlegmatic=N_(
+            "Let's take this one step at a time. {amount} a month is a little below what I "
+            "can agree; the lowest is {min_monthly}. Here are those plans:"
+        ),
+        melancholic=N_(
+            "Thank you for telling me what you can manage — that matters. {amount} a month is "
+            "a little below what I can agree myself; the lowest is {min_monthly}. Here is "
+            "what that looks like:"
+        ),
+    ),
+    "negotiate.lowest_pick": Message(
+        neutral=N_(
+            "Tap one if it could work without going short on essentials, or a person from "
+            "our team can look at other options with you."
+        ),
+        phlegmatic=N_(
+            "Is one of these possible for you? Tap it, or tap Not sure and a person from our "
+            "team will look at other options with you."
+        ),
+    ),
+    "negotiate.same_figure": Message(
+        neutral=N_(
+            "You said {amount} a month before too, so the options above still stand — this "
+            "doesn't use up a round. If none of them can work, a person from our team can "
+            "look at other options with you."
+        ),
+        choleric=N_(
+            "Same figure as before ({amount}): the options above stand. Or ask for a person."
+        ),
+    ),
+    "negotiate.same_lump": Message(
+        N_(
+            "You offered {amount} in one payment before too, so my answer above still stands "
+            "— this doesn't use up a round. A person from our team can also look at it with "
+            "you."
+        )
+    ),
+    "negotiate.unaffordable": Message(
+        neutral=N_(
+            "Thank you for telling me. The lowest monthly payment I can agree myself is "
+            "{min_monthly}, well above the {amount} you can manage, so I won't ask you to "
+            "stretch to it. A person from our team can look at other options with you — "
+            "breathing space, a small token payment, or a date to review things — and will "
+            "reply here, usually within a working day."
+        ),
+        sanguine=N_(
+            "Thanks for being clear with me — that really helps. The lowest I can agree myself "
+            "is {min_monthly} a month, well above your {amount}, so I won't ask you to stretch. "
+            "A person from our team can look at other options — breathing space, a small "
+            "token payment, or a review date — and will reply here, usually within a working "
+            "day."
+        ),
+        choleric=N_(
+            "{min_monthly} a month is my lowest; you said {amount}. That's too far apart, so a "
+            "person will look at other options (breathing space, a token payment, a review "
+            "date) and reply here, usually within a working day."
+        ),
+        phlegmatic=N_(
+            "Here is where we are: the lowest I can agree myself is {min_monthly} a month, and "
+            "you said {amount}. I won't ask you to stretch to that. A person from our team "
+            "will look at other options with you — breathing space, a small token payment, "
+            "or a date to review things. They'll reply here, usually within a working day. "
+            "You don't need to do anything now."
+        ),
+        melancholic=N_(
+            "Thank you for trusting me with this — you're doing the right thing by talking to "
+            "us. The lowest I can agree myself is {min_monthly} a month, well above the "
+            "{amount} you can manage, and I won't ask you to stretch to it. A person from our "
+            "team will look at gentler options with you — breathing space, a small token "
+            "payment, or a date to review things — and reply here, usually within a working "
+            "day."
+        ),
+    ),
+    "negotiate.relief": Message(
+        N_(
+            "Yes — I can bring the rate down to {apr}% a year and waive {waived} of interest. "
+            "Here is what that looks like:"
+        )
+    ),
+    "negotiate.relief_free": Message(
+        N_(
+            "Yes — I can freeze the interest (0%) and waive {waived} of interest already "
+            "charged. Here is what that looks like:"
+        )
+    ),
+    "negotiate.relief_rate": Message(
+        N_("Yes — I can bring the rate down to {apr}% a year. Here is what that looks like:")
+    ),
+    "negotiate.relief_none": Message(
+        N_(
+            "The rate on your plans is already the lowest I'm allowed to offer ({apr}% a "
+            "year), and I can't waive more interest myself. A person from our team can look "
+            "at it with you."
+        )
+    ),
+    "negotiate.lump_counter": Message(
+        N_(
+            "Thank you for offering {amount}. I can accept {total} in one payment if it is "
+            "paid by {pay_by} — that is {discount} off your balance."
         )
     ),
     # --- negotiate -----------------------------------------------------------------------
@@ -393,6 +621,25 @@ MESSAGES: Mapping[str, Message] = {
         )
     ),
     "handoff.back": Message(N_("Thanks for waiting — I'm back to help.")),
+    # To a debtor who writes while waiting for a person (now and then, not every message).
+    "handoff.waiting": Message(
+        N_(
+            "Thank you — our team has your message. A person will reply here as soon as "
+            "they can, usually within a working day."
+        )
+    ),
+    "handoff.waiting_urgent": Message(
+        N_(
+            "Our team has your message, and a person will reply here very soon. If you need "
+            "to talk to someone right now, free and at any time:"
+        )
+    ),
+    "agent_plan.lapsed": Message(
+        N_(
+            "I'm sorry — that plan's offer has lapsed. A person from our team will send you "
+            "an up-to-date one here."
+        )
+    ),
     # --- guard ---------------------------------------------------------------------------
     "guard.self_harm": Message(
         N_(
@@ -456,6 +703,12 @@ MESSAGES: Mapping[str, Message] = {
             "Thank you. Please send your representative's name and contact details here, and "
             "we'll deal with them directly. A person from our team will take over, usually "
             "within a working day."
+        )
+    ),
+    "guard.attorney_noted": Message(
+        N_(
+            "Thank you — we've noted your representative's details and will deal with them "
+            "directly. A person from our team will take over, usually within a working day."
         )
     ),
     "guard.cease_contact": Message(
@@ -778,6 +1031,10 @@ MESSAGES: Mapping[str, Message] = {
     "button.recovery.months": Message(N_("In 1–3 months")),
     "button.recovery.unsure": Message(N_("Longer, or not sure")),
     "button.not_sure": Message(N_("I'm not sure")),
+    "button.budget": Message(N_("Help me work it out")),
+    "button.rather_not_say": Message(N_("I'd rather not say")),
+    "button.budget_use": Message(N_("Yes, {amount} a month")),
+    "button.accept_plan": Message(N_("Accept this plan")),
     "button.option": Message(N_("Option {n}")),
     "button.none_fit": Message(N_("None of these fit")),
     "button.min_accept": Message(N_("Yes, I can do that")),

@@ -342,9 +342,10 @@ def test_offers_state_monthly_count_total_and_saving(language: str) -> None:
     for plan, line in zip(made.plans, lines, strict=True):
         assert line.params["count"] == len(plan["instalments"])
         assert amount_of(line.params["total"]) == money_in(plan, "total")
-        if money_in(plan, "saving") > 0:
-            assert line.key.endswith(("_saving", "pay_in_full", "settlement"))
-    assert ("you save" if language == "en" else "为您节省") in text or all(
+        assert line.params["first_due"].isoformat() == plan["instalments"][0]["due"]
+        if money_in(plan, "saving") > 0:  # issue 13: the concessions, in money
+            assert any(part.key.startswith("plan.saves.") for part in line.parts)
+    assert ("You save" if language == "en" else "为您节省") in text or all(
         money_in(p, "saving") == 0 for p in made.plans
     )
     assert "2026" in text  # the offer's real expiry date
@@ -367,34 +368,52 @@ def test_a_counter_offer_is_solved_again_within_limits(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_counter_below_the_minimum_repeated_until_handoff(language: str) -> None:
+def test_issue13_a_counter_far_below_the_minimum_hands_off_without_asking(language: str) -> None:
+    # Issue 13 item 5 (this test used to expect "could that work?" three times, then a
+    # handoff): the smallest plan is more than twice the figure, so no question is asked.
     chat = at_offer(language=language)
-    rounds = int(POLICIES["cn-card-early"]["max_negotiation_rounds"])
-    answers = []
-    for _ in range(rounds + 1):
-        answers.append(chat.say("100"))
-    assert [keys(o)[0] for o in answers[:rounds]] == [
-        "negotiate.below_min",
-        *["negotiate.below_min_again"] * (rounds - 1),
-    ]
-    least = answers[0].replies[0].params["min_monthly"]
-    last = answers[-1]
-    assert keys(last) == ["negotiate.limits_reached"]
+    last = chat.say("100")
+    assert keys(last) == ["negotiate.unaffordable"]
     assert last.state is State.HANDOFF
     handoff = next(e for e in last.effects if isinstance(e, HandoffRequested))
     assert handoff.reason == "limits_reached"
-    assert handoff.summary["min_monthly"] == str(amount_of(least))
-    assert str(amount_of(least)) in chat.text(last).replace(",", "")
+    least = amount_of(last.replies[0].params["min_monthly"])
+    assert handoff.summary["min_monthly"] == str(least)
+    assert handoff.summary["stated"] == "100"
+    assert Decimal(handoff.summary["gap"]) == least - 100
+    assert str(least) in chat.text(last).replace(",", "")
 
 
-def test_accepting_the_minimum_brings_plans_at_that_amount() -> None:
-    chat = at_offer()
-    below = chat.say("100")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_issue13_a_counter_a_little_below_shows_the_lowest_plans_and_a_repeat_is_no_round(
+    language: str,
+) -> None:
+    chat = at_offer(language=language)
+    rounds = int(POLICIES["cn-card-early"]["max_negotiation_rounds"])
+    below = chat.say("1000")
+    assert keys(below)[0] == "negotiate.below_min_plans"
+    made = next(e for e in below.effects if isinstance(e, OfferMade))
     least = amount_of(below.replies[0].params["min_monthly"])
-    outcome = chat.tap("min")
-    assert keys(outcome)[0] == "negotiate.counter"
-    made = next(e for e in outcome.effects if isinstance(e, OfferMade))
-    assert all(money_in(p, "monthly") <= least for p in made.plans)
+    assert min(money_in(p, "monthly") for p in made.plans) == least
+    assert made.round == 1
+    again = chat.say("1000")  # the same figure: not a round, not the same sentence
+    assert keys(again) == ["negotiate.same_figure"]
+    assert "OfferMade" not in effects(again)
+    answers = [chat.say(f"{1000 + n}") for n in range(1, rounds + 1)]
+    assert [keys(o)[0] for o in answers[:-1]] == ["negotiate.below_min_plans"] * (rounds - 1)
+    last = answers[-1]
+    assert keys(last) == ["negotiate.limits_reached"]
+    assert last.state is State.HANDOFF
+
+
+def test_issue13_a_plan_at_the_lowest_can_be_chosen() -> None:
+    chat = at_offer()
+    chat.say("1000")
+    outcome = chat.tap("plan:1")
+    assert outcome.state is State.AGREE
+    said = keys(outcome)
+    assert said[:2] == ["agree.summary", "plan.line.instalments"]
+    assert said[-2:] == ["agree.schedule", "agree.ask_consent"]
 
 
 @pytest.mark.parametrize(
@@ -408,7 +427,8 @@ def test_agreement_needs_a_clear_yes_then_gives_the_schedule(
     assert summary.state is State.AGREE
     assert keys(summary)[0] == "agree.summary"
     assert keys(summary)[1].startswith("plan.")
-    assert keys(summary)[2:] == ["agree.ask_consent"]
+    # Issue 13: the plan's facts, then the whole schedule, before consent is asked.
+    assert keys(summary)[-2:] == ["agree.schedule", "agree.ask_consent"]
     unclear = chat.say("hmm")
     assert keys(unclear) == ["agree.consent_again"]
     assert "ArrangementAgreed" not in effects(unclear)
@@ -445,7 +465,8 @@ def test_an_expired_offer_is_solved_again() -> None:
 def test_a_debtor_who_comes_back_the_next_day_continues() -> None:
     chat = at_offer()
     welcome = chat.send(EventKind.START, minutes=60 * 20)
-    assert keys(welcome)[:2] == ["greet.welcome_back", "offer.present"]
+    # Issue 13: a return by /start is welcomed with where things stand, then the plans.
+    assert keys(welcome)[:3] == ["greet.welcome_back", "return.offer", "offer.present"]
     assert welcome.state is State.OFFER
     outcome = chat.tap("plan:1")
     assert outcome.state is State.AGREE

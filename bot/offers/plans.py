@@ -261,7 +261,12 @@ class Plan:
             "saving": plain(self.saving),
             "over_balance": plain(self.over_balance),
             "valid_until": self.valid_until.isoformat(),
-            "reason": {"code": self.reason.code, "text": self.reason.text},
+            "reason": {
+                "code": self.reason.code,
+                "text": self.reason.text,
+                "because": self.reason.params.get("because", ""),
+                "affordable": self.reason.params.get("affordable", ""),
+            },
         }
 
 

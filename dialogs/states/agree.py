@@ -31,7 +31,12 @@ def prompt(turn: Turn) -> State:
     if plan is None:
         return offer.represent(turn, State.OFFER)
     index = int(turn.data["chosen"])
-    parts = (offer.plan_line(turn, index, plan), Reply("agree.ask_consent"))
+    # The whole schedule is shown before consent (issue 13 item 1).
+    parts = (
+        offer.plan_line(turn, index, plan),
+        Reply("agree.schedule", {"schedule": _schedule(turn, plan)}, states_debt=True),
+        Reply("agree.ask_consent"),
+    )
     turn.say("agree.summary", buttons=(YES, NO), debt=True, parts=parts)
     return State.AGREE
 
@@ -71,14 +76,19 @@ def _agree(turn: Turn, plan: dict[str, Any]) -> State:
     turn.emit(ArrangementAgreed(plan, reference))
     # The plan is kept so that questions after the agreement are answered from it.
     turn.data["arrangement"] = {"reference": reference, "kind": plan.get("kind"), "plan": plan}
-    currency = str(plan.get("currency") or account.currency)
-    schedule = tuple(
-        (date.fromisoformat(str(i["due"])), Money(Decimal(str(i["amount"])), currency))
-        for i in plan["instalments"]
-    )
+    schedule = _schedule(turn, plan)
     turn.forget("offer", "chosen", "pending_min")
     turn.say("agree.done", {"reference": reference, "schedule": schedule}, debt=True)
     return State.CLOSED
+
+
+def _schedule(turn: Turn, plan: dict[str, Any]) -> tuple[tuple[date, Money], ...]:
+    account = turn.account
+    currency = str(plan.get("currency") or (account.currency if account else "USD"))
+    return tuple(
+        (date.fromisoformat(str(i["due"])), Money(Decimal(str(i["amount"])), currency))
+        for i in plan["instalments"]
+    )
 
 
 def payment_reference(account: AccountView, plan: dict[str, Any], moment: str) -> str:

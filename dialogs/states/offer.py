@@ -9,6 +9,7 @@ period so that no deadline falls inside it.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -24,13 +25,15 @@ from bot.offers import (
     ScheduleError,
     counter_offer,
     least_single_payment,
+    lowest_offer,
     open_offer,
+    settlement_offer,
 )
 from bot.offers import Outcome as Solved
 from bot.offers import Turn as Solve
 from dialogs import understand
 from dialogs.common import HUMAN, handoff, local_today, money, us, zone
-from dialogs.model import Button, Money, OfferMade, Reply, State
+from dialogs.model import Button, Money, OfferMade, Param, Reply, State
 from dialogs.states import agree, situation
 from dialogs.turn import Turn, button
 
@@ -40,12 +43,20 @@ LUMP_ACCEPT_ID = "lump"
 SUM_ONCE = button("sum:once", "button.sum_once")
 SUM_MONTHLY = button("sum:monthly", "button.sum_monthly")
 MONTHLY_PLAN = button("none", "button.monthly_plan")
+UNSURE = button("offer:unsure", "button.not_sure")
 _ONE_OFF = (PlanKind.PAY_IN_FULL, PlanKind.SETTLEMENT)
 _FREQUENCY_SAID = {"weekly": "amount.weekly", "fortnightly": "amount.fortnightly"}
 # A figure with no frequency that is half the balance or more may be one payment: ask.
 _UNCLEAR_SHARE = Decimal(2)
-# A smallest one-off more than twice the debtor's sum is not asked of them.
+# A smallest one-off (or monthly plan) more than twice the debtor's sum is not asked of them.
 _FAR_BELOW = Decimal(2)
+# Asking for less interest ("can you drop the interest?", "利息能不能减免一点?").
+_RELIEF = re.compile(
+    r"(drop|reduce|lower|cut|waive|freeze|remove|less|knock|off|cheaper|减免|减少|降低|减|免|少|打折|优惠)"
+    r".{0,30}(interest|rate|apr|利息|利率)|(interest|rate|apr|利息|利率).{0,20}"
+    r"(drop|reduce|lower|cut|waive|freeze|remove|less|减免|减少|降低|减|免|少|优惠)",
+    re.IGNORECASE,
+)
 _UNSOLVABLE = (OfferError, PolicyError, ScheduleError, MoneyError, ArithmeticError)
 
 
@@ -62,6 +73,12 @@ def enter(
         return handoff(turn, "approval_needed", 2, {"why": "no usable policy or account terms"})
     terms, limits = inputs
     nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
+    if counter and amount is not None and _same_figure(turn, amount):
+        # The same figure again is no new round, and gets no identical sentence (issue 13).
+        count = len(stored_plans(turn))
+        buttons = (*plan_buttons(count), NONE_FIT, HUMAN)
+        turn.say("negotiate.same_figure", {"amount": money(turn, amount)}, buttons=buttons)
+        return turn.state
     try:
         solved = _solve(turn, terms, limits, amount, nego, counter)
     except _UNSOLVABLE:
@@ -71,6 +88,16 @@ def enter(
     turn.forget("pending_min", "pending_lump", "pending_sum", "ask_lump")
     result = solved.result
     negotiating = counter or turn.state in (State.NEGOTIATE, State.AGREE)
+    if solved.outcome is not Solved.OFFER and amount is not None:
+        least_now = result.limits_reached.min_monthly if result and result.limits_reached else None
+        if solved.outcome is Solved.ROUNDS_EXHAUSTED:
+            least_now = _least(turn, terms, limits, nego)
+        if least_now is not None:
+            affordable = _affordable(turn, amount)
+            if least_now > affordable * _FAR_BELOW:
+                return _unaffordable(turn, least_now, amount, affordable, solved.rounds)
+            if solved.outcome is Solved.LIMITS_REACHED:
+                return _lowest(turn, terms, limits, amount, least_now, solved.rounds)
     if solved.outcome is Solved.OFFER and result is not None and result.options:
         key = lead or (
             "negotiate.counter" if negotiating and amount is not None else "offer.present"
@@ -137,6 +164,11 @@ def handle(turn: Turn) -> State:
     index = _plan_index(picked)
     if index is not None:
         return agree.enter(turn, index)
+    if picked == UNSURE.id and offer is not None:
+        # "Not sure" at the lowest plans: a person looks at other options.
+        least = min(Decimal(str(p["monthly"])) for p in offer["plans"])
+        said = offer.get("amount")
+        return _limits_reached(turn, least, None if said is None else Decimal(str(said)), 0)
     if picked == NONE_FIT.id:
         turn.forget("pending_lump", "pending_sum", "ask_lump")
         turn.say("offer.ask_amount")
@@ -312,8 +344,59 @@ def enter_lump(turn: Turn, amount: Decimal, *, counter: bool = False) -> State:
         params = {"amount": money(turn, amount), "least": money(turn, least)}
         turn.say("negotiate.lump_far_below", params, buttons=(MONTHLY_PLAN, HUMAN), debt=True)
         return State.NEGOTIATE
+    stepped = _settle_step(turn, terms, limits, amount, counter)
+    if stepped is not None:
+        return stepped
     turn.data["pending_lump"] = str(least)
     _say_lump_below(turn, amount, least)
+    return State.NEGOTIATE
+
+
+def _settle_step(
+    turn: Turn, terms: AccountTerms, limits: Limits, amount: Decimal, counter: bool
+) -> State | None:
+    """A one-off below the floor: the settlement is negotiated (issue 13 item 4) — a
+    smaller discount first, larger ones in steps up to the limit, each with its pay-by
+    date; None once the largest has been offered (the floor itself is then asked)."""
+    nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
+    same = turn.data.get("lump_said") == str(amount)
+    if same and _table(turn) is not None and not expired(turn):
+        count = len(stored_plans(turn))
+        turn.say(
+            "negotiate.same_lump",
+            {"amount": money(turn, amount)},
+            buttons=(*plan_buttons(count), MONTHLY_PLAN, HUMAN),
+        )
+        return turn.state
+    try:
+        solved = settlement_offer(nego, terms, limits, local_today(turn), counter=counter)
+    except _UNSOLVABLE:
+        return None
+    if solved.outcome is Solved.ROUNDS_EXHAUSTED:
+        turn.data["nego"] = dict(solved.state)
+        return _limits_reached(turn, None, None, solved.rounds)
+    plans = solved.result.options if solved.result is not None else ()
+    if not plans:
+        return None
+    turn.data["nego"] = dict(solved.state)
+    turn.data["lump_said"] = str(amount)
+    expires, shaped = _store(turn, plans, None, solved.rounds)
+    plan = plans[0]
+    params: dict[str, Param] = {
+        "amount": money(turn, amount),
+        "total": money(turn, plan.total),
+        "pay_by": expires,
+        "discount": money(turn, plan.discount),
+    }
+    lines = tuple(plan_line(turn, n, p) for n, p in enumerate(shaped, 1))
+    buttons = (*plan_buttons(len(plans)), MONTHLY_PLAN, HUMAN)
+    turn.say(
+        "negotiate.lump_counter",
+        params,
+        buttons=buttons,
+        debt=True,
+        parts=(*lines, Reply("offer.pick")),
+    )
     return State.NEGOTIATE
 
 
@@ -360,28 +443,75 @@ def last_amount(turn: Turn) -> Decimal | None:
 
 
 def plan_line(turn: Turn, n: int, plan: dict[str, Any]) -> Reply:
-    """One plan, worded truthfully: monthly amount, number of payments, total, saving."""
+    """One plan a person can check (issue 13): the instalment, how many, the first due
+    date, the total, the rate or "interest-free"; then what it saves (only the concessions,
+    from today's balance), what it costs above the balance and why, and its reason."""
     kind = str(plan["kind"])
     currency = str(plan.get("currency") or _currency(turn))
-    saving = Decimal(str(plan["saving"]))
+    waived = plan.get("waived") or {}
+
+    def cash(value: object) -> Money:
+        return Money(Decimal(str(value if value is not None else "0")), currency)
+
+    apr = Decimal(str(plan.get("apr", "0")))
+    first_due = date.fromisoformat(str(plan["instalments"][0]["due"]))
     params: dict[str, Any] = {
         "n": n,
-        "total": Money(Decimal(str(plan["total"])), currency),
-        "monthly": Money(Decimal(str(plan["monthly"])), currency),
-        "saved": Money(saving, currency),
+        "total": cash(plan["total"]),
+        "monthly": cash(plan["monthly"]),
         "count": len(plan["instalments"]),
+        "first_due": first_due,
+        "apr": apr.normalize(),
     }
-    saves = saving > 0
-    if kind == "pay_in_full":
-        key = "plan.pay_in_full" if saves else "plan.pay_in_full_plain"
-    elif kind == "settlement":
-        key = "plan.settlement"
-    elif kind == "holiday_then_instalments":
-        key = "plan.holiday_saving" if saves else "plan.holiday"
-        params["first_due"] = date.fromisoformat(str(plan["instalments"][0]["due"]))
+    one_off = kind in ("pay_in_full", "settlement")
+    if one_off:
+        key = f"plan.line.{kind}"
     else:
-        key = "plan.instalments_saving" if saves else "plan.instalments"
-    return Reply(key, params, states_debt=True)
+        base = "holiday" if kind == "holiday_then_instalments" else "instalments"
+        key = f"plan.line.{base}_free" if apr == 0 else f"plan.line.{base}"
+    fees, interest = cash(waived.get("fees")), cash(waived.get("interest"))
+    discount = cash(plan.get("discount"))
+    saved = Money(fees.amount + interest.amount + discount.amount, currency)
+    parts: list[Reply] = []
+    values: dict[str, Param] = {
+        "saved": saved,
+        "fees": fees,
+        "interest": interest,
+        "discount": discount,
+    }
+    if discount.amount > 0:
+        parts.append(Reply("plan.saves.discount", values))
+    elif fees.amount > 0 and interest.amount > 0:
+        parts.append(Reply("plan.saves.fees_interest", values))
+    elif fees.amount > 0:
+        parts.append(Reply("plan.saves.fees", values))
+    elif interest.amount > 0:
+        parts.append(Reply("plan.saves.interest", values))
+    over = cash(plan.get("over_balance"))
+    if over.amount > 0 and not one_off:
+        parts.append(Reply("plan.over", {"over": over, "apr": apr.normalize()}))
+    reason = plan.get("reason") or {}
+    because = _because(reason)
+    if because and turn.tone != "choleric":  # choleric: the figures, no more
+        why: dict[str, Param] = {
+            "first_due": first_due,
+            "affordable": cash(_affordable_of(reason)),
+        }
+        parts.append(Reply(f"plan.why.{because}", why))
+    return Reply(key, params, states_debt=True, parts=tuple(parts))
+
+
+_WHY = ("recovery", "lasting", "affordable", "affordable_now", "floor", "lowest")
+
+
+def _because(reason: dict[str, Any]) -> str:
+    text = str(reason.get("because") or "")
+    return text if text in _WHY else ""
+
+
+def _affordable_of(reason: dict[str, Any]) -> str:
+    value = str(reason.get("affordable") or "0")
+    return value if value.replace(".", "", 1).isdigit() else "0"
 
 
 def _offer(
@@ -393,6 +523,14 @@ def _offer(
     *,
     once: bool = False,
 ) -> None:
+    expires, shaped = _store(turn, plans, None if once else amount, rounds)
+    _say_plans(turn, key, shaped, expires, amount)
+
+
+def _store(
+    turn: Turn, plans: tuple[Plan, ...], amount: Decimal | None, rounds: int
+) -> tuple[date, list[dict[str, Any]]]:
+    """Put ``plans`` on the table (with their real expiry) and record the offer."""
     expires = _expiry(turn, plans[0].valid_until)
     shaped = []
     for plan in plans:
@@ -403,13 +541,13 @@ def _offer(
     turn.data["offer"] = {
         "plans": shaped,
         "expires": expires.isoformat(),
-        "amount": None if amount is None or once else str(amount),
+        "amount": None if amount is None else str(amount),
     }
     until = datetime.combine(
         expires, time(23, 59, 59), tzinfo=zone(turn.account) or turn.event.now.tzinfo
     )
     turn.emit(OfferMade(tuple(shaped), rounds, until))
-    _say_plans(turn, key, shaped, expires, amount)
+    return expires, shaped
 
 
 def _say_plans(
@@ -473,9 +611,152 @@ def _solve(
 ) -> Solve:
     today = local_today(turn)
     holiday = situation.holiday_months(turn)
+    fit = _fit(turn)
     if counter and nego is not None:
-        return counter_offer(nego, terms, limits, today, amount, holiday_months=holiday)
-    return open_offer(terms, limits, today, amount, holiday_months=holiday, state=nego)
+        return counter_offer(nego, terms, limits, today, amount, holiday_months=holiday, fit=fit)
+    return open_offer(terms, limits, today, amount, holiday_months=holiday, state=nego, fit=fit)
+
+
+def _fit(turn: Turn) -> str:
+    """What the debtor said about their income, for ordering the options (issue 13)."""
+    funnel = turn.data.get("situation")
+    if not isinstance(funnel, dict):
+        return ""
+    if situation.holiday_months(turn) > 0:
+        return "recovering"
+    if funnel.get("recovery") in ("unsure", "never", "lasting") and funnel.get("reason") in (
+        "job_loss",
+        "illness",
+        "reduced_income",
+        "business_trouble",
+    ):
+        return "lasting"
+    return ""
+
+
+def _affordable(turn: Turn, stated: Decimal) -> Decimal:
+    """The stated monthly figure, or what is left after essential outgoings when smaller."""
+    funnel = turn.data.get("situation")
+    left = funnel.get("left") if isinstance(funnel, dict) else None
+    try:
+        value = Decimal(str(left)) if left is not None else None
+    except ArithmeticError:
+        value = None
+    if value is not None and value.is_finite() and 0 <= value < stated:
+        return value
+    return stated
+
+
+def _same_figure(turn: Turn, amount: Decimal) -> bool:
+    offer = _table(turn)
+    said = offer.get("amount") if offer is not None else None
+    return (
+        said is not None
+        and turn.state in (State.OFFER, State.NEGOTIATE)
+        and not expired(turn)
+        and Decimal(str(said)) == amount
+    )
+
+
+def _unaffordable(
+    turn: Turn, least: Decimal, amount: Decimal, affordable: Decimal, rounds: int
+) -> State:
+    """Never "could that work?" of a plan more than twice what they can afford (issue 13
+    item 5): the lowest said plainly, other options named, and a person takes over."""
+    funnel = turn.data.get("situation")
+    left = funnel.get("left") if isinstance(funnel, dict) else None
+    summary = {
+        "min_monthly": str(least),
+        "offered_monthly": str(amount),
+        "stated": str(amount),
+        "left": None if left is None else str(left),
+        "gap": str(least - affordable),
+        "rounds": rounds,
+    }
+    params = {"min_monthly": money(turn, least), "amount": money(turn, affordable)}
+    turn.say("negotiate.unaffordable", params, debt=True)
+    return handoff(turn, "limits_reached", 3, summary)
+
+
+def _lowest(
+    turn: Turn, terms: AccountTerms, limits: Limits, amount: Decimal, least: Decimal, rounds: int
+) -> State:
+    """A figure a little below the minimum: the plans at the floor, a holiday first when
+    income should return, with all their facts (never a bare figure)."""
+    nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
+    try:
+        solved = lowest_offer(
+            nego,
+            terms,
+            limits,
+            local_today(turn),
+            holiday_months=situation.holiday_months(turn),
+            fit=_fit(turn),
+        )
+    except _UNSOLVABLE:
+        solved = None
+    if solved is None or solved.result is None or not solved.result.options:
+        return _limits_reached(turn, least, amount, rounds)
+    turn.data["nego"] = dict(solved.state)
+    plans = solved.result.options
+    _, shaped = _store(turn, plans, amount, rounds)
+    params = {"amount": money(turn, amount), "min_monthly": money(turn, least)}
+    lines = tuple(plan_line(turn, n, plan) for n, plan in enumerate(shaped, 1))
+    buttons = (*plan_buttons(len(plans)), UNSURE, HUMAN)
+    parts = (*lines, Reply("negotiate.lowest_pick"))
+    turn.say("negotiate.below_min_plans", params, buttons=buttons, debt=True, parts=parts)
+    return State.NEGOTIATE
+
+
+def asks_relief(turn: Turn) -> bool:
+    """A request to reduce the interest ("can you drop the interest?")."""
+    return bool(turn.text) and _RELIEF.search(turn.text[:500]) is not None
+
+
+def relief(turn: Turn) -> State:
+    """A request for less interest gets a real answer: the relief the limits allow (the
+    lowest plans), or plainly that the rate is already the lowest allowed."""
+    inputs = _inputs(turn)
+    if inputs is None:
+        return turn.prompt(turn.state)
+    terms, limits = inputs
+    nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
+    try:
+        solved = lowest_offer(
+            nego,
+            terms,
+            limits,
+            local_today(turn),
+            holiday_months=situation.holiday_months(turn),
+            fit=_fit(turn),
+        )
+    except _UNSOLVABLE:
+        return turn.prompt(turn.state)
+    plans = solved.result.options if solved.result is not None else ()
+    current = stored_plans(turn)
+    apr_now = min((Decimal(str(p["apr"])) for p in current), default=terms.apr)
+    waived_now = max(
+        (Decimal(str((p.get("waived") or {}).get("interest", "0"))) for p in current),
+        default=Decimal(0),
+    )
+    apr = min((p.apr for p in plans), default=terms.apr)
+    waived = max((p.waived_interest for p in plans), default=Decimal(0))
+    if not plans or (apr >= apr_now and waived <= waived_now):
+        turn.say("negotiate.relief_none", {"apr": apr_now}, buttons=(HUMAN,), debt=True)
+        return reask(turn)
+    turn.data["nego"] = dict(solved.state)
+    if apr == 0:
+        key = "negotiate.relief_free"
+    elif waived > 0:
+        key = "negotiate.relief"
+    else:
+        key = "negotiate.relief_rate"
+    _, shaped = _store(turn, plans, last_amount(turn), solved.rounds)
+    params: dict[str, Param] = {"apr": apr.normalize(), "waived": money(turn, waived)}
+    lines = tuple(plan_line(turn, n, plan) for n, plan in enumerate(shaped, 1))
+    buttons = (*plan_buttons(len(plans)), NONE_FIT, HUMAN)
+    turn.say(key, params, buttons=buttons, debt=True, parts=(*lines, Reply("offer.pick")))
+    return State.NEGOTIATE
 
 
 def _least(
