@@ -20,6 +20,7 @@ an agent who hands the conversation back as verified lifts the hold.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot.compliance import HANDOFF_PRIORITY, Category
@@ -85,9 +86,14 @@ def _crisis(turn: Turn, *, stopped: bool = False) -> None:
     turn.say(_key(turn, "guard.self_harm"), parts=(*safety.crisis_lines(turn), after))
 
 
+#: Conversation data: the crisis line was given (a person is to answer soon).
+CRISIS = "crisis"
+
+
 def self_harm(turn: Turn, *, raised: bool = False) -> State:
     """Payment talk stops; the crisis line is in this very reply; a person is called."""
     _crisis(turn)
+    turn.data[CRISIS] = True
     if raised:
         turn.emit(HandoffPriorityRaised("self_harm", 0))
         return turn.state
@@ -133,6 +139,32 @@ def _hand_to_person(key: str, category: str) -> Reaction:
         return handoff(turn, category, _priority(category))
 
     return react
+
+
+# A representative's details: an e-mail, a phone number, or a firm's name.
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()-]{6,}\d"
+    r"|\b(?:llp|esq|solicitors?|law (?:firm|office|group)|attorneys at law)\b"
+    r"|律师事务所|律所|电话|手机|邮箱",
+    re.IGNORECASE,
+)
+#: Conversation data: the representative's details were asked for (or given).
+ATTORNEY_ASKED = "attorney_asked"
+
+
+def representative_details(text: str) -> bool:
+    """Whether the message gives a representative's contact details."""
+    return _CONTACT.search(text[:1000]) is not None
+
+
+def attorney(turn: Turn) -> State:
+    """Direct negotiation stops; the representative's details are asked for once, and
+    not at all when the message already gives them (a person takes over either way)."""
+    given = representative_details(turn.text)
+    asked = bool(turn.data.get(ATTORNEY_ASKED))
+    turn.data[ATTORNEY_ASKED] = True
+    turn.say("guard.attorney_noted" if given or asked else "guard.attorney")
+    return handoff(turn, "attorney", _priority("attorney"), {"details_given": given})
 
 
 def dispute(turn: Turn) -> State:
@@ -202,7 +234,7 @@ REACTIONS: dict[str, Reaction] = {
     "self_harm": self_harm,
     "deceased": _hand_to_person("guard.deceased", "deceased"),
     "bankruptcy": _hand_to_person("guard.bankruptcy", "bankruptcy"),
-    "attorney": _hand_to_person("guard.attorney", "attorney"),
+    "attorney": attorney,
     "cease_contact": cease_contact,
     "dispute": dispute,
     "servicemember": _hand_to_person("guard.servicemember", "servicemember"),

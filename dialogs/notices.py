@@ -4,7 +4,9 @@ The engine's outbound guard refuses a message that lacks them; the dialog makes 
 are there, as further lines of the step's last message:
 
 - US: the debt-collector notice in the first message of a conversation that states the
-  debt; "we will not sue you for it" in every step that states a time-barred debt;
+  debt; "we will not sue you for it" in every step that states a time-barred debt, with
+  the step's first statement of the debt and before any plan (its own message when the
+  step's first debt message is a list of plans);
 - CN: who we are (the creditor's name) in the first message that states the debt;
 - GB: free debt advice once hardship has been shown (once per conversation).
 """
@@ -30,7 +32,7 @@ def add_required(turn: Turn) -> None:
         if not turn.data.get("told_collector") and "notice.us_collector" not in said:
             missing.append(Reply("notice.us_collector"))
         if account.time_barred and "notice.time_barred" not in said:
-            missing.append(Reply("notice.time_barred"))
+            _before_first_debt(turn, Reply("notice.time_barred", states_debt=True))
         turn.data["told_collector"] = True
     if debt and region(account) == "CN":
         if not turn.data.get("told_creditor") and "notice.cn_who" not in said:
@@ -53,6 +55,15 @@ def _append(turn: Turn, lines: tuple[Reply, ...]) -> None:
     where, index = (debt or places)[-1]
     last = where[index]
     where[index] = replace(last, parts=(*last.parts, *lines))
+
+
+def _before_first_debt(turn: Turn, notice: Reply) -> None:
+    """As its own message just before the step's first debt message (never after plans)."""
+    for where in (turn.replies, turn.closing):
+        for index, reply in enumerate(where):
+            if reply.states_debt:
+                where.insert(index, notice)
+                return
 
 
 def _keys(reply: Reply) -> list[str]:

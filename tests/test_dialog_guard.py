@@ -246,6 +246,9 @@ SILENT_IN_HANDOFF: list[tuple[str, Callable[[Chat], Outcome]]] = [
 )
 def test_in_handoff_the_bot_says_nothing_on_its_own(send: Callable[[Chat], Outcome]) -> None:
     chat = _in_handoff()
+    # Issue 13: a message while waiting is answered now and then ("the team has your
+    # message"); between those, nothing.
+    assert keys(chat.say("are you there?")) == ["handoff.waiting"]
     outcome = send(chat)
     assert outcome.replies == ()
     assert outcome.state is State.HANDOFF
@@ -331,7 +334,7 @@ def test_stop_then_more_messages_gets_nothing_until_start(language: str) -> None
         assert outcome.state is State.STOPPED
     back = chat.start()
     assert back.effects[0] == OptedIn()
-    assert keys(back)[0] == "greet.hello"
+    assert keys(back)[0] == "greet.welcome_back"  # issue 13: verified before, welcomed back
     assert back.state not in (State.STOPPED, State.HANDOFF)
 
 

@@ -17,7 +17,14 @@ from bot.handoff.calculator import Calculation, PlanRequest, calculate
 from bot.handoff.context import local_today, terms
 from bot.handoff.errors import Conflict, HandoffError, NotFound, NotYours
 from bot.handoff.outbox import Recipient, judge, outgoing, recipient
-from bot.handoff.plans import first_due, plan_json, plan_text, record_offer
+from bot.handoff.plans import (
+    accept_button,
+    first_due,
+    keep_agent_plan,
+    plan_json,
+    plan_text,
+    record_offer,
+)
 from bot.handoff.ports import Actor, PlanOutcome, actor_name
 from bot.handoff.queue import load, ticket_for
 from bot.storage.models import Approval, Conversation, pk
@@ -87,12 +94,18 @@ class PlanDesk(DeskBase):
                 now,
                 sender="agent",
                 actor=actor_name(actor),
-                payload={"kind": "plan", "agent": actor.name, "plan": plan},
+                payload={
+                    "kind": "plan",
+                    "agent": actor.name,
+                    "plan": plan,
+                    "buttons": accept_button(conversation),
+                },
                 states_debt=True,
             )
             if decision.allowed:
                 by = actor_name(actor)
                 await record_offer(uow, conversation, account, plan, policy.version, by, now)
+                keep_agent_plan(conversation, plan, by)
                 self._audit(uow, "offer.made", by, conversation, _offer_audit(plan, True))
             tk = await ticket_for(uow, handoff_id, now)
             await uow.commit()
@@ -184,7 +197,12 @@ class PlanDesk(DeskBase):
                 now,
                 sender="agent",
                 actor=by,
-                payload={"kind": "plan", "plan": approval.plan, "approved_by": admin.name},
+                payload={
+                    "kind": "plan",
+                    "plan": approval.plan,
+                    "approved_by": admin.name,
+                    "buttons": accept_button(conversation),
+                },
                 states_debt=True,
             )
             approval.message_id = pk(message)
@@ -193,6 +211,7 @@ class PlanDesk(DeskBase):
                 await record_offer(
                     uow, conversation, account, approval.plan, policy.version, by, now
                 )
+                keep_agent_plan(conversation, approval.plan, by)
                 data = {**_offer_audit(approval.plan, False), "approval_id": approval_id}
                 self._audit(uow, "offer.made", by, conversation, data)
             tk = await ticket_for(uow, pk(handoff), now)

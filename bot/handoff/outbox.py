@@ -178,6 +178,6 @@ def outgoing(message: Message, conversation: Conversation) -> Outgoing:
         channel=message.channel,
         chat_id=conversation.chat_id,
         text=message.text,
-        buttons=(),
+        buttons=tuple((b["id"], b["label"]) for b in message.payload.get("buttons", [])),
         state=conversation.state,
     )

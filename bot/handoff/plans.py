@@ -12,6 +12,7 @@ from bot.i18n import render
 from bot.storage.models import Account, Conversation, Offer, pk
 from bot.storage.ports import UnitOfWork
 from dialogs.model import Money, Reply
+from dialogs.states.agent_plan import ACCEPT, AGENT_PLAN
 
 
 def plan_key(plan: Mapping[str, Any]) -> str:
@@ -90,3 +91,15 @@ async def record_offer(
     )
     uow.offers.add(offer)
     return offer
+
+
+def accept_button(conversation: Conversation) -> list[dict[str, str]]:
+    """The "accept this plan" button of a plan an agent sends, in the chat's language."""
+    label = render(Reply(ACCEPT.key), conversation.language, conversation.tone).text
+    return [{"id": ACCEPT.id, "label": label}]
+
+
+def keep_agent_plan(conversation: Conversation, plan: Mapping[str, Any], by: str) -> None:
+    """Keep the plan sent in the dialog's data: the debtor's acceptance agrees it
+    (dialogs.states.agent_plan), stored as an arrangement like a bot plan."""
+    conversation.context = {**conversation.context, AGENT_PLAN: {**plan, "by": by}}

@@ -67,14 +67,25 @@ def start(turn: Turn) -> State:
         turn.say("greet.reference_unknown" if ref else "greet.ask_reference", buttons=())
         return State.GREET
     if turn.state in (State.GREET, State.STOPPED, State.CLOSED):
-        _hello(turn, again=True)
+        if _known(turn):
+            turn.say("greet.welcome_back")  # verified before: where things stand follows
+        else:
+            _hello(turn, again=True)
         arrangement = turn.data.get("arrangement")
         if isinstance(arrangement, dict) and turn.verified:
             turn.say("closed.agreed", {"reference": str(arrangement.get("reference", ""))})
             return State.CLOSED
         return verify.enter(turn)
-    turn.say("greet.welcome_back")
-    return turn.prompt(turn.state)
+    from dialogs.answers import welcome_back  # answers imports commands, which import this
+
+    return welcome_back(turn)  # mid-way: where things stand, then the pending question
+
+
+def _known(turn: Turn) -> bool:
+    """A debtor verified before in this chat, who will not be asked to verify again."""
+    if turn.data.get(guard.THIRD_PARTY) or verify._locked_until(turn) is not None:
+        return False
+    return turn.verified or verify.verified_before(turn)
 
 
 def _unmatched(turn: Turn) -> State:

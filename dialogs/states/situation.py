@@ -1,12 +1,26 @@
 """situation: the funnel — what made paying hard, whether and when income may recover,
 roughly how much could be paid a month. Buttons and free text both work; the funnel never
-blocks: an answer it cannot place is taken as "other" / "not sure"."""
+blocks: an answer it cannot place is taken as "other" / "not sure".
+
+Affordability in layers (问): at the monthly question the debtor may ask for help working
+it out ("Help me work it out", or in words). Then the bot asks lightly what comes in and
+what goes on essentials (housing, food and bills, transport, childcare, other debts), each
+in any frequency (weekly, fortnightly, monthly; several figures are added up, each with
+its own frequency), states them back a month at a time, works out what is left and
+suggests a figure from it. "Rather not say" always works and goes back to the monthly
+question. The funnel keeps ``left`` (money left a month after essentials) and
+``suggested`` (the figure suggested), as strings of decimals, for the offer's turn.
+"""
 
 from __future__ import annotations
 
+import re
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
+from bot.nlu.intents import read
 from dialogs import understand
+from dialogs.common import local_today, money
 from dialogs.model import Reply, State
 from dialogs.states import offer
 from dialogs.turn import Turn, button
@@ -18,7 +32,24 @@ RECOVERY_BUTTONS = (
     button("recovery:months", "button.recovery.months"),
     button("recovery:unsure", "button.recovery.unsure"),
 )
+HARDSHIP_REASONS = frozenset(REASONS) - {"other"}
 NOT_SURE = button("monthly:unsure", "button.not_sure")
+BUDGET = button("budget:start", "button.budget")
+RATHER_NOT = button("budget:skip", "button.rather_not_say")
+MONTHLY_BUTTONS = (BUDGET, NOT_SURE)
+BUDGET_STEPS = ("income", "outgoings", "suggest")
+# Words asking for help with the figure, at the monthly question.
+_HELP_WORK_OUT = re.compile(
+    r"\b(?:work(?:ing)?\s+(?:it\s+)?out|help\s+me\s+(?:figure|work|calculate|decide)|"
+    r"budget|figure\s+(?:it\s+)?out|how\s+much\s+can\s+i\s+afford)\b"
+    r"|帮我算|算一算|算算|帮我看看能还多少|不知道能还多少",
+    re.IGNORECASE,
+)
+_RATHER_NOT = re.compile(
+    r"\b(?:rather\s+not|prefer\s+not|skip|pass|none\s+of\s+your)\b|不想说|不方便说|跳过|算了",
+    re.IGNORECASE,
+)
+_PIECES = re.compile(r"[,;，；、\n+]|\band\b|\bplus\b|和|加上|还有|另外")
 #: Months of payment holiday each recovery button asks the offer engine for.
 HOLIDAY = {"soon": 1, "months": 3, "unsure": 0}
 
@@ -31,6 +62,7 @@ def enter(turn: Turn, reason: str | None = None) -> State:
     if reason in REASONS and "reason" not in new:
         funnel["reason"] = reason
         new.append("reason")
+        _hardship_known(turn, funnel)
     if turn.text:
         _ack_before_sum(turn, funnel, new)
         taken = offer.take_sum(turn)
@@ -53,7 +85,13 @@ def prompt(turn: Turn) -> State:
     if step == "recovery":
         turn.say("situation.ask_recovery", buttons=RECOVERY_BUTTONS)
     elif step == "monthly":
-        turn.say("situation.ask_monthly", buttons=(NOT_SURE,))
+        turn.say("situation.ask_monthly", buttons=MONTHLY_BUTTONS)
+    elif step == "income":
+        turn.say("situation.ask_income", buttons=(RATHER_NOT,))
+    elif step == "outgoings":
+        turn.say("situation.ask_outgoings", buttons=(RATHER_NOT,))
+    elif step == "suggest" and _decimal(funnel.get("suggested")) is not None:
+        _say_suggestion(turn, funnel)
     else:
         from dialogs.states.disclose import advice_signpost  # disclose imports this module
 
@@ -71,6 +109,14 @@ def handle(turn: Turn) -> State:
         return turn.prompt(State.VERIFY)
     funnel = _funnel(turn)
     step = funnel.get("step")
+    if step in BUDGET_STEPS:
+        budgeted = _budget(turn, funnel, str(step))
+        if budgeted is not None:
+            return budgeted
+        step = funnel.get("step")
+    if step == "monthly" and (turn.button == BUDGET.id or _wants_budget(turn)):
+        funnel["step"] = "income"
+        return prompt(turn)
     if step == "monthly" and (
         turn.button == NOT_SURE.id or understand.pick(turn, (NOT_SURE,)) == NOT_SURE.id
     ):
@@ -105,7 +151,7 @@ def handle(turn: Turn) -> State:
         if funnel.get("asked_again"):
             return offer.enter(turn, None)
         funnel["asked_again"] = True
-        turn.say("situation.monthly_again", buttons=(NOT_SURE,))
+        turn.say("situation.monthly_again", buttons=MONTHLY_BUTTONS)
         return State.SITUATION
     return _next(turn, funnel, new)
 
@@ -124,6 +170,7 @@ def _slots(turn: Turn, funnel: dict[str, Any]) -> list[str]:
     if picked is not None and picked.startswith("reason:"):
         funnel["reason"] = picked.split(":", 1)[1]
         new.append("reason")
+        _hardship_known(turn, funnel)
     elif picked is not None and picked.startswith("recovery:"):
         recovery = picked.split(":", 1)[1]
         funnel.update(recovery=recovery, holiday=HOLIDAY.get(recovery, 0))
@@ -134,6 +181,7 @@ def _slots(turn: Turn, funnel: dict[str, Any]) -> list[str]:
     if reason in REASONS and "reason" not in new:
         funnel["reason"] = reason
         new.append("reason")
+        _hardship_known(turn, funnel)
     said = understand.recovery_said(turn)
     if said is None and funnel.get("step") == "recovery" and "recovery" not in new:
         said = understand.recovery(turn) if _about_recovery(turn) else None
@@ -145,6 +193,13 @@ def _slots(turn: Turn, funnel: dict[str, Any]) -> list[str]:
         funnel["payday"] = day
         new.append("payday")
     return new
+
+
+def _hardship_known(turn: Turn, funnel: dict[str, Any]) -> None:
+    """A hardship reason, pressed or written, is hardship shown (GB: free debt advice is
+    signposted with this step's reply, dialogs.notices)."""
+    if funnel.get("reason") in HARDSHIP_REASONS:
+        turn.data["hardship"] = True
 
 
 def _ack_before_sum(turn: Turn, funnel: dict[str, Any], new: list[str]) -> None:
@@ -172,9 +227,138 @@ def _next(turn: Turn, funnel: dict[str, Any], new: list[str]) -> State:
             )
         else:
             parts = (Reply("situation.ask_monthly"),)
-            turn.say(f"situation.ack.{reason}", buttons=(NOT_SURE,), parts=parts)
+            turn.say(f"situation.ack.{reason}", buttons=MONTHLY_BUTTONS, parts=parts)
         return State.SITUATION
     return prompt(turn)
+
+
+# --- affordability in layers ---------------------------------------------------------------
+
+
+def _wants_budget(turn: Turn) -> bool:
+    return bool(turn.text) and _HELP_WORK_OUT.search(turn.text[:300]) is not None
+
+
+def _budget(turn: Turn, funnel: dict[str, Any], step: str) -> State | None:
+    """One answer of the budget questions; None to let the funnel read the message (a
+    figure typed at the suggestion is the debtor's own monthly figure)."""
+    if turn.button == RATHER_NOT.id or (
+        step != "suggest" and (understand.declines(turn) or _rather_not(turn))
+    ):
+        return _back_to_monthly(turn, funnel, "situation.budget_skipped")
+    if step == "suggest":
+        return _suggestion_answer(turn, funnel)
+    figure = _monthly_total(turn)
+    if figure is None:
+        if turn.button or not turn.text:
+            return prompt(turn)
+        if funnel.get("budget_again") == step:
+            return _back_to_monthly(turn, funnel, "situation.budget_skipped")
+        funnel["budget_again"] = step
+        turn.say("situation.budget_figure_again")
+        return prompt(turn)
+    funnel.pop("budget_again", None)
+    if step == "income":
+        funnel["income"] = str(figure)
+        funnel["step"] = "outgoings"
+        params = {"monthly": money(turn, figure)}
+        parts = (Reply("situation.ask_outgoings"),)
+        turn.say("situation.income_noted", params, buttons=(RATHER_NOT,), parts=parts)
+        return State.SITUATION
+    income = _decimal(funnel.get("income")) or Decimal(0)
+    funnel["outgoings"] = str(figure)
+    left = max(income - figure, Decimal(0)).quantize(Decimal("0.01"))
+    funnel["left"] = str(left)
+    suggested = _suggest(left)
+    if suggested <= 0:
+        funnel.pop("suggested", None)
+        params = {"outgoings": money(turn, figure)}
+        turn.say("situation.budget_tight", params)
+        return _back_to_monthly(turn, funnel, None)
+    funnel["suggested"] = str(suggested)
+    funnel["step"] = "suggest"
+    _say_suggestion(turn, funnel)
+    return State.SITUATION
+
+
+def _say_suggestion(turn: Turn, funnel: dict[str, Any]) -> None:
+    left = _decimal(funnel.get("left")) or Decimal(0)
+    suggested = _decimal(funnel.get("suggested")) or Decimal(0)
+    use = button("budget:use", "button.budget_use", {"amount": money(turn, suggested)})
+    params = {
+        "outgoings": money(turn, _decimal(funnel.get("outgoings")) or Decimal(0)),
+        "left": money(turn, left),
+        "suggested": money(turn, suggested),
+    }
+    turn.say("situation.budget_left", params, buttons=(use, NOT_SURE))
+
+
+def _suggestion_answer(turn: Turn, funnel: dict[str, Any]) -> State | None:
+    suggested = _decimal(funnel.get("suggested"))
+    if suggested is None:
+        return _back_to_monthly(turn, funnel, None)
+    if turn.button == NOT_SURE.id:
+        funnel["step"] = "monthly"
+        return offer.enter(turn, None)
+    if understand.sum_said(turn) is not None:
+        funnel["step"] = "monthly"
+        return None  # their own figure: the funnel takes it as the monthly amount
+    answer = understand.yes_no(turn)
+    if turn.button == "budget:use" or (answer == "yes" and not turn.button):
+        funnel["step"] = "monthly"
+        funnel["monthly"] = str(suggested)
+        return offer.enter(turn, suggested)
+    if answer == "no":
+        return _back_to_monthly(turn, funnel, None)
+    _say_suggestion(turn, funnel)
+    return State.SITUATION
+
+
+def _back_to_monthly(turn: Turn, funnel: dict[str, Any], lead: str | None) -> State:
+    funnel["step"] = "monthly"
+    funnel.pop("budget_again", None)
+    if lead is not None:
+        turn.say(lead)
+    turn.say("situation.ask_monthly", buttons=(NOT_SURE,))
+    return State.SITUATION
+
+
+def _rather_not(turn: Turn) -> bool:
+    return bool(turn.text) and _RATHER_NOT.search(turn.text[:300]) is not None
+
+
+def _monthly_total(turn: Turn) -> Decimal | None:
+    """The monthly sum of the figures typed, each with its own frequency ("rent 800, food 60
+    a week": a figure said without one counts as monthly)."""
+    whole = understand.reading(turn)
+    if whole.amount is None:
+        return None
+    pieces = [p for p in _PIECES.split(turn.text[:500]) if p and p.strip()]
+    total = Decimal(0)
+    found = False
+    for piece in pieces:
+        said = read(piece, turn.locale, today=local_today(turn), use_model=False)
+        if said.amount is None or said.lump_sum:
+            continue
+        found = True
+        total += said.monthly if said.monthly is not None else said.amount
+    if not found:
+        total = whole.monthly if whole.monthly is not None else whole.amount
+    return total.quantize(Decimal("0.01")) if total >= 0 else None
+
+
+def _suggest(left: Decimal) -> Decimal:
+    """About half of what is left, rounded down to a friendly figure: room to spare."""
+    half = left / 2
+    unit = Decimal(5) if half < 200 else Decimal(10) if half < 2000 else Decimal(50)
+    return ((half / unit).to_integral_value(rounding=ROUND_DOWN) * unit).quantize(Decimal("0.01"))
+
+
+def _decimal(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
 
 
 def _funnel(turn: Turn) -> dict[str, Any]:

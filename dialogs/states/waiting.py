@@ -2,17 +2,28 @@
 
 HANDOFF: the conversation belongs to a person. The bot says nothing on its own; only
 what the guard demands gets through (STOP still stops; distress still gets the crisis line
-and raises the handoff's priority). RESUME hands it back at the state the agent names.
+and raises the handoff's priority), and a debtor who writes while waiting is told now and
+then (at most every ``WAITING_EVERY``) that the team has the message and roughly when a
+person will answer (after a crisis, soon, with the crisis line again). A representative's
+details sent after they were asked for are acknowledged, never asked for again. A plan an
+agent sent (``AGENT_PLAN``) that the debtor accepts is agreed as the bot's own plans are.
+RESUME hands it back at the state the agent names.
 STOPPED: after the one confirmation nothing at all is sent, whatever is written, until
 START (or /start) opts back in.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from dialogs import guard, safety, understand
+from dialogs.common import aware
 from dialogs.model import EventKind, LanguageChosen, OptedIn, State
-from dialogs.states import greet, verify
+from dialogs.states import agent_plan, greet, verify
 from dialogs.turn import Turn
+
+WAITING_EVERY = timedelta(hours=2)
+_TOLD = "waiting_told"  # when the debtor was last told the team has their message
 
 _AFTER_VERIFY = (State.DISCLOSE, State.SITUATION, State.OFFER, State.NEGOTIATE, State.AGREE)
 _RESUMABLE = (State.GREET, State.VERIFY, *_AFTER_VERIFY, State.CLOSED)
@@ -34,7 +45,38 @@ def handle_handoff(turn: Turn) -> State:
         _note_language(turn)  # kept for when the bot speaks again; nothing is said
     elif turn.event.kind is EventKind.TEXT and understand.reading(turn).intent == "language":
         _note_language(turn, understand.reading(turn).language)  # asked for in words
+    elif (agreed := agent_plan.accepted(turn)) is not None:
+        return agreed
+    elif turn.event.kind in (EventKind.TEXT, EventKind.BUTTON, EventKind.HUMAN):
+        _still_waiting(turn)
     return State.HANDOFF
+
+
+def _still_waiting(turn: Turn) -> None:
+    """Now and then: the team has the message, and roughly when a person will answer."""
+    details = guard.representative_details(turn.text)
+    if turn.data.get(guard.ATTORNEY_ASKED) and details and not turn.data.get("attorney_details"):
+        turn.data["attorney_details"] = True
+        turn.data[_TOLD] = turn.event.now.isoformat()
+        turn.say("guard.attorney_noted")
+        return
+    told = _moment(turn.data.get(_TOLD))
+    if told is not None and turn.event.now - told < WAITING_EVERY:
+        return
+    turn.data[_TOLD] = turn.event.now.isoformat()
+    if turn.data.get(guard.CRISIS):
+        turn.say("handoff.waiting_urgent", parts=safety.crisis_lines(turn))
+    else:
+        turn.say("handoff.waiting")
+
+
+def _moment(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return aware(datetime.fromisoformat(value))
+    except ValueError:
+        return None
 
 
 def _note_language(turn: Turn, chosen: str | None = None) -> None:
@@ -49,7 +91,7 @@ def _note_language(turn: Turn, chosen: str | None = None) -> None:
 def resume(turn: Turn) -> State:
     """The agent hands back: carry on at the named state, with a short hand-back line."""
     target = _target(turn)
-    turn.forget("before_handoff")
+    turn.forget("before_handoff", _TOLD, guard.CRISIS, agent_plan.AGENT_PLAN)
     if target is State.CLOSED:
         return State.CLOSED
     if target in _AFTER_VERIFY and not turn.verified and verify.verified_before(turn):
