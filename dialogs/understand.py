@@ -205,6 +205,8 @@ def recovery(turn: Turn) -> tuple[str, int]:
     if said.outlook is Outlook.TEMPORARY:
         months = said.months if said.months is not None else _TEMPORARY_MONTHS
         return ("soon" if months <= 1 else "months"), max(0, min(months, 120))
+    if said.outlook is Outlook.PERMANENT:
+        return "lasting", 0  # a lasting loss: the longest term, most relief (issue 13)
     return "unsure", 0
 
 

@@ -140,7 +140,8 @@ def test_self_harm_mid_negotiation_gets_the_crisis_line_in_that_reply(
     chat.tap("options")
     chat.tap("reason:job_loss")
     chat.tap("recovery:unsure")
-    chat.say("10")  # below the minimum: negotiating
+    # A little below the minimum: negotiating (issue 13: far below hands off at once).
+    chat.say({"A-10001": "1000", "A-20001": "250", "A-30001": "100"}[ref])
     assert chat.state is State.NEGOTIATE
     outcome = chat.say("I can't do this anymore, I want to end it", guard="self_harm")
     text = chat.text(outcome)

@@ -151,7 +151,8 @@ STARTS: dict[str, tuple[Callable[[str], Chat], bool]] = {
         ),
         True,
     ),
-    "negotiate": (_script(_start, _dob, _phone, lambda c: c.say("I can pay 10")), True),
+    # A little below the minimum (issue 13: far below hands off at once).
+    "negotiate": (_script(_start, _dob, _phone, lambda c: c.say("I can pay 600")), True),
     "agree": (
         _script(_start, _dob, _phone, lambda c: c.say("800 a month"), lambda c: c.tap("plan:1")),
         True,

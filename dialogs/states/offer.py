@@ -52,9 +52,12 @@ _UNCLEAR_SHARE = Decimal(2)
 _FAR_BELOW = Decimal(2)
 # Asking for less interest ("can you drop the interest?", "利息能不能减免一点?").
 _RELIEF = re.compile(
-    r"(drop|reduce|lower|cut|waive|freeze|remove|less|knock|off|cheaper|减免|减少|降低|减|免|少|打折|优惠)"
-    r".{0,30}(interest|rate|apr|利息|利率)|(interest|rate|apr|利息|利率).{0,20}"
-    r"(drop|reduce|lower|cut|waive|freeze|remove|less|减免|减少|降低|减|免|少|优惠)",
+    r"\b(drop|reduce|lower|cut|waive|freeze|remove|knock off|less)\b[\w\s']{0,20}?"
+    r"\b(interest|rate|apr)\b"
+    r"|\b(interest|rate|apr)\b[\w\s']{0,20}?\b(dropped|reduced|lowered|cut|frozen|"
+    r"removed|lower|less)\b"
+    r"|(减免|减少|降低|降一?点|免掉|免除|少收|打折|优惠).{0,6}(利息|利率)"
+    r"|(利息|利率).{0,8}(减免|减少|降低|降一?点|降|免掉|免除|少一点|少点|少收|优惠|打折)",
     re.IGNORECASE,
 )
 _UNSOLVABLE = (OfferError, PolicyError, ScheduleError, MoneyError, ArithmeticError)
@@ -209,6 +212,9 @@ def reask(turn: Turn) -> State:
     if offer is None or expired(turn) or turn.state not in (State.OFFER, State.NEGOTIATE):
         return turn.prompt(turn.state)
     count = len(offer["plans"])
+    if offer.get("lowest"):
+        turn.say("negotiate.lowest_pick", buttons=(*plan_buttons(count), UNSURE, HUMAN))
+        return turn.state
     turn.say("offer.pick", buttons=(*plan_buttons(count), NONE_FIT, HUMAN))
     return turn.state
 
@@ -557,8 +563,14 @@ def _say_plans(
     if amount is not None:
         params["amount"] = money(turn, amount)
     lines = tuple(plan_line(turn, n, plan) for n, plan in enumerate(plans, 1))
-    buttons = (*plan_buttons(len(plans)), NONE_FIT, HUMAN)
-    turn.say(key, params, buttons=buttons, debt=True, parts=(*lines, Reply("offer.pick")))
+    table = _table(turn)
+    if table is not None and table.get("lowest"):  # the lowest plans keep their buttons
+        buttons = (*plan_buttons(len(plans)), UNSURE, HUMAN)
+        pick = Reply("negotiate.lowest_pick")
+    else:
+        buttons = (*plan_buttons(len(plans)), NONE_FIT, HUMAN)
+        pick = Reply("offer.pick")
+    turn.say(key, params, buttons=buttons, debt=True, parts=(*lines, pick))
 
 
 def _expiry(turn: Turn, valid_until: date) -> date:
@@ -624,12 +636,7 @@ def _fit(turn: Turn) -> str:
         return ""
     if situation.holiday_months(turn) > 0:
         return "recovering"
-    if funnel.get("recovery") in ("unsure", "never", "lasting") and funnel.get("reason") in (
-        "job_loss",
-        "illness",
-        "reduced_income",
-        "business_trouble",
-    ):
+    if funnel.get("recovery") == "lasting" or funnel.get("outlook") == "permanent":
         return "lasting"
     return ""
 
@@ -700,6 +707,7 @@ def _lowest(
     turn.data["nego"] = dict(solved.state)
     plans = solved.result.options
     _, shaped = _store(turn, plans, amount, rounds)
+    turn.data["offer"]["lowest"] = True  # asked again with the same buttons
     params = {"amount": money(turn, amount), "min_monthly": money(turn, least)}
     lines = tuple(plan_line(turn, n, plan) for n, plan in enumerate(shaped, 1))
     buttons = (*plan_buttons(len(plans)), UNSURE, HUMAN)
