@@ -223,6 +223,9 @@ class EffectWriter:
                 "total": str(plan["total"]),
                 "reference": payment_reference,
                 "instalments": len(instalments),
+                "offer_id": offer_id,
+                # a plan an agent sent and the debtor accepted names the agent
+                **({"by": str(plan["by"])} if plan.get("by") else {}),
             },
         )
 

@@ -38,11 +38,14 @@ from dialogs.model import (
     VerificationPassed,
 )
 from dialogs.states.verify import LOCK as VERIFY_WINDOW
+from dialogs.states.waiting import WAITING_EVERY
 
 MAX_TEXT = 4096  # characters of inbound text the engine keeps; the rest is cut
 _REFERENCE = re.compile(r"\b[A-Za-z]{1,4}-?\d{3,10}\b")
 ENGINE_KEY = "_engine"  # the engine's own bookkeeping inside the conversation context
 EXPIRED_KEY = "button.expired"  # the reply to a button of an older message
+# The dialog's line to a debtor who writes while waiting for a person (dialogs.states.waiting).
+WAITING_KEYS = frozenset({"handoff.waiting", "handoff.waiting_urgent"})
 HIDDEN_BEFORE = "hidden_before"  # engine data: disclosures before this message id are hidden
 _DISCLOSED_STATES = frozenset({"disclose", "situation", "offer", "negotiate", "agree", "closed"})
 _FORGET_ON_REVERIFY = ("verified", "dob", "dob_sealed")
@@ -291,6 +294,8 @@ class Engine:
         else:
             outcome = self.step(snapshot, event, context)
 
+        if snapshot.state is State.HANDOFF and any(r.key in WAITING_KEYS for r in outcome.replies):
+            outcome = await self._while_claimed(uow, conversation, outcome)
         writer = EffectWriter(uow, conversation, identity, now, context.policy_version)
         await writer.apply(outcome.effects)
         if any(isinstance(effect, VerificationPassed) for effect in outcome.effects):
@@ -327,6 +332,20 @@ class Engine:
             for m in messages
         )
         return StepResult(False, outgoing, conversation.state, writer.handoffs)
+
+    async def _while_claimed(
+        self, uow: UnitOfWork, conversation: Conversation, outcome: Outcome
+    ) -> Outcome:
+        """The dialog's "the team has your message" is for a debtor still waiting: once an
+        agent holds the handoff (and reads each message as it comes), or just after the
+        desk's own waiting notice said how long it may take, it is not sent."""
+        handoff = await uow.handoffs.open_for(pk(conversation))
+        notified = handoff.notified_at if handoff is not None else None
+        told = notified is not None and self.clock() - _aware(notified) < WAITING_EVERY
+        if handoff is None or (handoff.status == "queued" and not told):
+            return outcome
+        kept = tuple(r for r in outcome.replies if r.key not in WAITING_KEYS)
+        return replace(outcome, replies=kept)
 
     async def _messages(
         self,
