@@ -3,10 +3,23 @@ its own module so that work on different issues never edits the same table."""
 
 from __future__ import annotations
 
-from tests import personas, personas_guard, personas_intents, personas_security
+from tests import (
+    personas,
+    personas_conversation,
+    personas_guard,
+    personas_intents,
+    personas_negotiation,
+    personas_security,
+)
 from tests.personas import Persona
 
-_MODULES = (personas_guard, personas_intents, personas_security)
+_MODULES = (
+    personas_guard,
+    personas_intents,
+    personas_security,
+    personas_negotiation,
+    personas_conversation,
+)
 
 PERSONAS: tuple[Persona, ...] = (
     *personas.PERSONAS,

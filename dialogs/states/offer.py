@@ -78,8 +78,10 @@ def enter(
     nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
     if counter and amount is not None and _same_figure(turn, amount):
         # The same figure again is no new round, and gets no identical sentence (issue 13).
+        table = _table(turn) or {}
         count = len(stored_plans(turn))
-        buttons = (*plan_buttons(count), NONE_FIT, HUMAN)
+        other = UNSURE if table.get("lowest") else NONE_FIT
+        buttons = (*plan_buttons(count), other, HUMAN)
         turn.say("negotiate.same_figure", {"amount": money(turn, amount)}, buttons=buttons)
         return turn.state
     try:
@@ -324,6 +326,20 @@ def enter_lump(turn: Turn, amount: Decimal, *, counter: bool = False) -> State:
         return handoff(turn, "approval_needed", 2, {"why": "no usable policy or account terms"})
     terms, limits = inputs
     nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
+    if (
+        turn.data.get("lump_said") == str(amount)
+        and _table(turn) is not None
+        and not expired(turn)
+        and turn.state in (State.OFFER, State.NEGOTIATE)
+    ):
+        # The same one-off again: no new round, no identical sentence (issue 13).
+        count = len(stored_plans(turn))
+        turn.say(
+            "negotiate.same_lump",
+            {"amount": money(turn, amount)},
+            buttons=(*plan_buttons(count), MONTHLY_PLAN, HUMAN),
+        )
+        return turn.state
     try:
         solved = _solve(turn, terms, limits, amount, nego, counter and nego is not None)
         least = least_single_payment(terms, limits, local_today(turn), nego)
@@ -350,7 +366,7 @@ def enter_lump(turn: Turn, amount: Decimal, *, counter: bool = False) -> State:
         params = {"amount": money(turn, amount), "least": money(turn, least)}
         turn.say("negotiate.lump_far_below", params, buttons=(MONTHLY_PLAN, HUMAN), debt=True)
         return State.NEGOTIATE
-    stepped = _settle_step(turn, terms, limits, amount, counter)
+    stepped = _settle_step(turn, terms, limits, amount)
     if stepped is not None:
         return stepped
     turn.data["pending_lump"] = str(least)
@@ -358,24 +374,14 @@ def enter_lump(turn: Turn, amount: Decimal, *, counter: bool = False) -> State:
     return State.NEGOTIATE
 
 
-def _settle_step(
-    turn: Turn, terms: AccountTerms, limits: Limits, amount: Decimal, counter: bool
-) -> State | None:
+def _settle_step(turn: Turn, terms: AccountTerms, limits: Limits, amount: Decimal) -> State | None:
     """A one-off below the floor: the settlement is negotiated (issue 13 item 4) — a
     smaller discount first, larger ones in steps up to the limit, each with its pay-by
     date; None once the largest has been offered (the floor itself is then asked)."""
+    # The round, if any, was counted by enter_lump's solve: this step counts none.
     nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
-    same = turn.data.get("lump_said") == str(amount)
-    if same and _table(turn) is not None and not expired(turn):
-        count = len(stored_plans(turn))
-        turn.say(
-            "negotiate.same_lump",
-            {"amount": money(turn, amount)},
-            buttons=(*plan_buttons(count), MONTHLY_PLAN, HUMAN),
-        )
-        return turn.state
     try:
-        solved = settlement_offer(nego, terms, limits, local_today(turn), counter=counter)
+        solved = settlement_offer(nego, terms, limits, local_today(turn))
     except _UNSOLVABLE:
         return None
     if solved.outcome is Solved.ROUNDS_EXHAUSTED:
