@@ -140,9 +140,8 @@ MESSAGES: Mapping[str, Message] = {
             "• Fees: {fees}\nDays past due: {days}"
         ),
         choleric=N_(
-            "The numbers:\n"
-            "Balance: {balance}\n• Principal: {principal}\n• Interest: {interest}\n"
-            "• Fees: {fees}\nDays past due: {days}"
+            "Balance: {balance} (principal {principal}, interest {interest}, fees {fees}), "
+            "{days} days past due."
         ),
         phlegmatic=N_(
             "Step 2: here is your account, line by line:\n"
@@ -217,7 +216,11 @@ MESSAGES: Mapping[str, Message] = {
         ),
     ),
     "situation.ack.job_loss": Message(
-        N_("Losing income is hard. Thank you for telling me — let's find a way through.")
+        neutral=N_("Losing income is hard. Thank you for telling me — let's find a way through."),
+        sanguine=N_(
+            "Losing income is tough — and it's great that you're looking ahead. Let's find a "
+            "way through together!"
+        ),
     ),
     "situation.ack.illness": Message(N_("I'm sorry you've been unwell. Your health comes first.")),
     "situation.ack.family_emergency": Message(
@@ -231,13 +234,36 @@ MESSAGES: Mapping[str, Message] = {
     ),
     "situation.ack.other": Message(N_("Thank you for telling me.")),
     "situation.ask_recovery": Message(
-        N_("Do you expect things to get better? When might your income recover?")
+        neutral=N_("Do you expect things to get better? When might your income recover?"),
+        sanguine=N_("Things can turn around! When do you think your income might pick up?"),
+        choleric=N_("When will your income recover?"),
+        phlegmatic=N_(
+            "Next, just one question: do you expect things to get better, and roughly when? "
+            '"Not sure" is a fine answer.'
+        ),
+        melancholic=N_(
+            "Take your time — there's no right or wrong answer. Do you think things might "
+            "get better, and when?"
+        ),
     ),
     "situation.ask_monthly": Message(
-        N_(
+        neutral=N_(
             "Roughly how much could you pay each month, without going short on essentials? A "
             "rough figure is fine."
-        )
+        ),
+        sanguine=N_(
+            "You're doing great. Roughly how much could you manage each month, without going "
+            "short on essentials?"
+        ),
+        choleric=N_("How much a month can you pay?"),
+        phlegmatic=N_(
+            "One last question: roughly how much could you pay each month, without going "
+            "short on essentials? If you're not sure, tap below and we'll work it out together."
+        ),
+        melancholic=N_(
+            "Essentials come first, and there's no wrong answer. Roughly how much could you "
+            "manage each month? Even a small amount is fine."
+        ),
     ),
     # Affordability in layers (issue 13): asked lightly, "rather not say" always works.
     "situation.ask_income": Message(
@@ -498,6 +524,12 @@ MESSAGES: Mapping[str, Message] = {
             "The rate on your plans is already the lowest I'm allowed to offer ({apr}% a "
             "year), and I can't waive more interest myself. A person from our team can look "
             "at it with you."
+        )
+    ),
+    "offer.unsure": Message(
+        N_(
+            "That's fine — there's no rush. Option 1 is the one that fits best what you told "
+            "me. Would you like to go with it? Tap 1, or tell me what you could manage."
         )
     ),
     "negotiate.lump_counter": Message(

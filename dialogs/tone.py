@@ -41,3 +41,18 @@ def current(turn: Turn) -> str:
         return "neutral"
     tone = infer_tone([str(m) for m in window], turn.locale).value
     return tone if tone in TONES else "neutral"
+
+
+def now(turn: Turn) -> str:
+    """The tone of this step's replies (the window with this message), worked out once.
+
+    Handlers shape the whole turn with it, not only the wording (DESIGN §6, Tone):
+    choleric — the figure or the question first, no preamble; phlegmatic — one question
+    at a time, each with a "not sure" choice; melancholic — reassurance before numbers;
+    sanguine — encouragement."""
+    found = turn.memo.get("tone")
+    if isinstance(found, str):
+        return found
+    value = current(turn)
+    turn.memo["tone"] = value
+    return value

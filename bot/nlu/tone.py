@@ -2,7 +2,8 @@
 
 Each of the last `RECENT_MESSAGES` messages adds points to the four temperaments: lexicon
 cues (words, phrases, emoji) with their weights, skipping negated ones ("not worried",
-"别担心"), plus the shape of the message (CAPITALS, "?!", "!", "..."). One message adds
+"别担心"), plus the shape of the message (CAPITALS, "?!", "!", and "..." unless the
+message is already cheerful). One message adds
 at most `MAX_POINTS_PER_MESSAGE` to a temperament, so one outburst does not settle it.
 The tone is the temperament with the most points if it has at least `MIN_EVIDENCE` and
 leads every other one; otherwise NEUTRAL. The same messages always give the same tone.
@@ -95,6 +96,7 @@ def _points(message: str, lex: _Lexicon) -> Counter[Tone]:
     elif "!" in text:
         excited = Tone.CHOLERIC if points[Tone.CHOLERIC] or shouting else Tone.SANGUINE
         points[excited] += lex.signals.get("exclamation", 0)
-    if "..." in text:
+    if "..." in text and not points[Tone.SANGUINE]:
+        # a trailing "…" in a cheerful message ("好啊好啊…") is no hesitation
         points[Tone.PHLEGMATIC] += lex.signals.get("ellipsis", 0)
     return points

@@ -19,14 +19,16 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from bot.nlu.intents import read
-from dialogs import understand
+from dialogs import tone, understand
 from dialogs.common import local_today, money
-from dialogs.model import Reply, State
+from dialogs.model import Button, Reply, State
 from dialogs.states import offer
 from dialogs.turn import Turn, button
 
 REASONS = ("job_loss", "illness", "family_emergency", "business_trouble", "other")
 REASON_BUTTONS = tuple(button(f"reason:{r}", f"button.reason.{r}") for r in REASONS)
+# Phlegmatic: every question has a "not sure" choice (taken as "other").
+REASON_UNSURE = button("reason:unsure", "button.not_sure")
 RECOVERY_BUTTONS = (
     button("recovery:soon", "button.recovery.soon"),
     button("recovery:months", "button.recovery.months"),
@@ -97,8 +99,14 @@ def prompt(turn: Turn) -> State:
 
         advice = advice_signpost(turn)
         parts = (advice,) if advice is not None else ()
-        turn.say("situation.ask_reason", buttons=REASON_BUTTONS, parts=parts)
+        turn.say("situation.ask_reason", buttons=_reason_buttons(turn), parts=parts)
     return State.SITUATION
+
+
+def _reason_buttons(turn: Turn) -> tuple[Button, ...]:
+    if tone.now(turn) == "phlegmatic":
+        return (*REASON_BUTTONS, REASON_UNSURE)
+    return REASON_BUTTONS
 
 
 def handle(turn: Turn) -> State:
@@ -162,9 +170,11 @@ def _slots(turn: Turn, funnel: dict[str, Any]) -> list[str]:
     step = funnel.get("step")
     picked: str | None = None
     if turn.button:  # only the funnel's own buttons
-        picked = understand.pick(turn, (*REASON_BUTTONS, *RECOVERY_BUTTONS))
+        picked = understand.pick(turn, (*REASON_BUTTONS, REASON_UNSURE, *RECOVERY_BUTTONS))
     elif step == "reason":
         picked = understand.pick(turn, REASON_BUTTONS)
+    if picked == REASON_UNSURE.id:
+        picked = "reason:other"
     elif step == "recovery":
         picked = understand.pick(turn, RECOVERY_BUTTONS)
     if picked is not None and picked.startswith("reason:"):
@@ -203,7 +213,10 @@ def _hardship_known(turn: Turn, funnel: dict[str, Any]) -> None:
 
 
 def _ack_before_sum(turn: Turn, funnel: dict[str, Any], new: list[str]) -> None:
-    """A reason given with a sum is acknowledged before the plans (or the sum question)."""
+    """A reason given with a sum is acknowledged before the plans (or the sum question);
+    not to a choleric debtor, who gets the figures first."""
+    if tone.now(turn) == "choleric":
+        return
     if "reason" in new and (understand.sum_said(turn) is not None or understand.lump_sum(turn)):
         turn.say(f"situation.ack.{funnel['reason']}")
 
@@ -217,7 +230,7 @@ def _next(turn: Turn, funnel: dict[str, Any], new: list[str]) -> State:
     """Acknowledge a reason just given, then ask the first question still open."""
     open_steps = [s for s in ("reason", "recovery") if s not in funnel]
     funnel["step"] = open_steps[0] if open_steps else "monthly"
-    if "reason" in new:
+    if "reason" in new and tone.now(turn) != "choleric":  # choleric: the question, no preamble
         reason = str(funnel["reason"])
         if funnel["step"] == "recovery":
             turn.say(
@@ -331,8 +344,6 @@ def _monthly_total(turn: Turn) -> Decimal | None:
     """The monthly sum of the figures typed, each with its own frequency ("rent 800, food 60
     a week": a figure said without one counts as monthly)."""
     whole = understand.reading(turn)
-    if whole.amount is None:
-        return None
     pieces = [p for p in _PIECES.split(turn.text[:500]) if p and p.strip()]
     total = Decimal(0)
     found = False
@@ -343,7 +354,10 @@ def _monthly_total(turn: Turn) -> Decimal | None:
         found = True
         total += said.monthly if said.monthly is not None else said.amount
     if not found:
-        total = whole.monthly if whole.monthly is not None else whole.amount
+        total_said = whole.monthly if whole.monthly is not None else whole.amount
+        if total_said is None:
+            return None
+        total = total_said
     return total.quantize(Decimal("0.01")) if total >= 0 else None
 
 
