@@ -314,7 +314,8 @@ PERSONAS: tuple[Persona, ...] = (
             *_verified_cn_10001(),
             *_FUNNEL_ZH,
             Turn(say="两千五", contains=("¥2,294.08",), state="offer"),
-            Turn(say="我每月只能还一百", contains=("¥1,084.64",), state="negotiate"),
+            # Issue 13: a little below the minimum (一百 is far below: a person at once).
+            Turn(say="我每月只能还一千", contains=("¥1,084.64",), state="negotiate"),
             Turn(
                 say="我真的不想活了",
                 contains=("12356",),
@@ -360,15 +361,12 @@ PERSONAS: tuple[Persona, ...] = (
             *_verified_us_20001(),
             *_FUNNEL_EN,
             Turn(say="300", contains=("$299.99",), state="offer"),
-            Turn(say="I can only do 20 a month", contains=("$259.16",), state="negotiate"),
+            # Issue 13: far below the minimum is never asked "could that work?" (this used
+            # to be asked three times): a person takes over at once.
             Turn(
-                say="I can only do 20 a month", contains=("$259.16", "person"), state="negotiate"
-            ),
-            Turn(say="honestly 20 is all I have", contains=("$259.16",), state="negotiate"),
-            Turn(
-                say="20",
-                contains=("$259.16", "person", "working day"),
-                absent=("sue", "court", "legal"),
+                say="I can only do 20 a month",
+                contains=("$259.16", "$20.00", "person", "working day"),
+                absent=("sue", "court", "legal", "Could that work"),
                 state="handoff",
                 handoff="limits_reached",
             ),
@@ -383,11 +381,10 @@ PERSONAS: tuple[Persona, ...] = (
             Turn(press="reason:family_emergency", state="situation"),
             Turn(press="recovery:unsure", state="situation"),
             Turn(say="一千五", contains=("¥1,417.77",), state="offer"),
-            Turn(say="我每月只能还一百", contains=("¥1,084.64",), state="negotiate"),
-            Turn(say="一百", contains=("¥1,084.64",), state="negotiate"),
-            Turn(say="两百，真的不能更多了", contains=("¥1,084.64",), state="negotiate"),
+            # Issue 13: far below the minimum is never asked (a debtor offering ¥200 used to
+            # bid himself up): a person takes over at once.
             Turn(
-                say="一百",
+                say="我每月只能还一百",
                 contains=("¥1,084.64", "工作人员"),
                 absent=("起诉", "法院"),
                 state="handoff",

@@ -31,7 +31,7 @@ from bot.offers import (
 )
 from bot.offers import Outcome as Solved
 from bot.offers import Turn as Solve
-from dialogs import understand
+from dialogs import tone, understand
 from dialogs.common import HUMAN, handoff, local_today, money, us, zone
 from dialogs.model import Button, Money, OfferMade, Param, Reply, State
 from dialogs.states import agree, situation
@@ -169,6 +169,10 @@ def handle(turn: Turn) -> State:
     index = _plan_index(picked)
     if index is not None:
         return agree.enter(turn, index)
+    if picked == UNSURE.id and offer is not None and not offer.get("lowest"):
+        # Phlegmatic: one question at a time — the option that fits best, yes or no.
+        turn.say("offer.unsure", buttons=(*plan_buttons(1), NONE_FIT, HUMAN))
+        return turn.state
     if picked == UNSURE.id and offer is not None:
         # "Not sure" at the lowest plans: a person looks at other options.
         least = min(Decimal(str(p["monthly"])) for p in offer["plans"])
@@ -504,7 +508,7 @@ def plan_line(turn: Turn, n: int, plan: dict[str, Any]) -> Reply:
         parts.append(Reply("plan.over", {"over": over, "apr": apr.normalize()}))
     reason = plan.get("reason") or {}
     because = _because(reason)
-    if because and turn.tone != "choleric":  # choleric: the figures, no more
+    if because and tone.now(turn) != "choleric":  # choleric: the figures, no more
         why: dict[str, Param] = {
             "first_due": first_due,
             "affordable": cash(_affordable_of(reason)),
@@ -573,6 +577,9 @@ def _say_plans(
     if table is not None and table.get("lowest"):  # the lowest plans keep their buttons
         buttons = (*plan_buttons(len(plans)), UNSURE, HUMAN)
         pick = Reply("negotiate.lowest_pick")
+    elif tone.now(turn) == "phlegmatic":  # one question at a time, with a "not sure"
+        buttons = (*plan_buttons(len(plans)), UNSURE, NONE_FIT, HUMAN)
+        pick = Reply("offer.pick")
     else:
         buttons = (*plan_buttons(len(plans)), NONE_FIT, HUMAN)
         pick = Reply("offer.pick")
