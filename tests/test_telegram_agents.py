@@ -105,3 +105,35 @@ async def test_other_group_messages_are_ignored(setup: Setup) -> None:
     api.user_sends(DEBTOR, "/start A-20001", language_code="en")
     await api.wait_for(DEBTOR, 2)
     assert api.sent(GROUP) == []
+
+
+async def test_issue13_a_plan_sent_from_the_topic_and_accepted_is_an_arrangement(
+    setup: Setup,
+) -> None:
+    api = setup.api
+    await _debtor(api, "/start A-20001", 2)
+    await _debtor(api, "1985-02-14", 1)
+    await _debtor(api, "0142", 2)
+    await _debtor(api, "/human", 1)
+    await api.wait_until(lambda: bool(api.topics(GROUP)))
+    (topic,) = api.topics(GROUP)
+    await api.wait_for(GROUP, 1, thread_id=topic.thread_id)
+    await _agent(api, topic.thread_id, "/claim", 1)
+    assert (await _agent(api, topic.thread_id, "/plan abc", 1))[0].startswith("Not done:")
+    before = len(api.sent(DEBTOR))
+    # The topic is told the plan went out; the plan is mirrored there as the agent's message.
+    told = await _agent(api, topic.thread_id, "/plan 400", 2)
+    assert any("Plan sent to the debtor" in text for text in told)
+    plan = (await api.wait_for(DEBTOR, before + 1))[-1]
+    assert "$" in plan["text"]
+    api.user_presses(
+        DEBTOR, plan["message_id"], plan["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    )
+    agreed = await api.wait_for(DEBTOR, before + 2)
+    assert "A20001-" in agreed[-1]["text"]
+    async with setup.desk.uow() as uow:
+        account = await uow.accounts.by_reference("A-20001")
+        assert account is not None
+        assert account.id is not None
+        arrangements = await uow.arrangements.for_account(account.id)
+    assert len(arrangements) == 1

@@ -1,10 +1,12 @@
 """The Telegram agent group: each handoff mirrored into a forum topic named ``REF · reason``.
 
-Agents work a handoff from its topic: ``/claim``, ``/return [state]``, ``/close``; any other
-text is a reply to the debtor that passes the same outbound guard as the console's (a refused
-one is answered in the topic with why, and not sent). A group member is mapped to an agent
-user ``tg-<telegram id>`` on first use; the group itself is the access control, so keep it
-private to the team.
+Agents work a handoff from its topic: ``/claim``, ``/return [state]``, ``/close``,
+``/plan MONTHLY [OPTION]`` (the calculator's plan for that monthly figure sent to the debtor,
+or to an admin's approval when beyond the limits; the debtor's acceptance is stored as an
+arrangement, as from the console); any other text is a reply to the debtor that passes the
+same outbound guard as the console's (a refused one is answered in the topic with why, and
+not sent). A group member is mapped to an agent user ``tg-<telegram id>`` on first use; the
+group itself is the access control, so keep it private to the team.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.channels.telegram.api import Refused, RetryLater, TelegramApi, TelegramUpdate
 from bot.channels.telegram.render import chunks
+from bot.handoff.calculator import CalculatorError, PlanRequest
 from bot.handoff.desk import RESUMABLE, HandoffDesk
 from bot.handoff.errors import HandoffError
 from bot.handoff.ports import BaseObserver, Ticket
@@ -98,13 +102,37 @@ class AgentGroup(BaseObserver):
                 await self.desk.return_to_bot(handoff_id, agent, state)
             elif command == "/close":
                 await self.desk.close(handoff_id, agent)
+            elif command == "/plan":
+                await self._plan(handoff_id, agent, update.thread_id, words[1:])
             else:
                 sent = await self.desk.reply(handoff_id, agent, update.text)
                 if not sent.sent:
                     reasons = "\n".join(f"• {reason}" for reason in sent.reasons)
                     await self._post(update.thread_id, f"Not sent to the debtor:\n{reasons}")
-        except HandoffError as error:
+        except (HandoffError, CalculatorError) as error:
             await self._post(update.thread_id, f"Not done: {error}")
+
+    async def _plan(
+        self, handoff_id: int, agent: GroupAgent, thread: int, args: list[str]
+    ) -> None:
+        """``/plan MONTHLY [OPTION]``: the calculator's option (1 by default) for the figure."""
+        try:
+            monthly = Decimal(args[0].replace(",", "")) if args else None
+            option = int(args[1]) - 1 if len(args) > 1 else 0
+        except (InvalidOperation, ValueError):
+            monthly = None
+            option = 0
+        if monthly is None or not monthly.is_finite() or monthly <= 0 or option < 0:
+            raise HandoffError("Write /plan MONTHLY [OPTION], e.g. /plan 300 or /plan 300 2.")
+        request = PlanRequest(monthly)
+        outcome = await self.desk.offer_plan(handoff_id, agent, request, option)
+        if outcome.status == "sent":
+            await self._post(thread, "Plan sent to the debtor, with a button to accept it.")
+        elif outcome.status == "pending_approval":
+            await self._post(thread, f"Beyond the limits: approval #{outcome.approval_id} asked.")
+        else:
+            reasons = "\n".join(f"• {reason}" for reason in outcome.reasons)
+            await self._post(thread, f"Not sent to the debtor:\n{reasons}")
 
     async def _agent(self, telegram_id: int) -> GroupAgent:
         name = f"tg-{telegram_id}"
