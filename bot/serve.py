@@ -28,6 +28,7 @@ from bot.demo import demo_csv, load_demo
 from bot.engine import Engine
 from bot.i18n import available_locales
 from bot.metrics import Metrics
+from bot.nlu.intents import read as read_intent
 from bot.web.app import create_app
 from bot.web.console import DESK
 from bot.wiring import build_engine
@@ -115,9 +116,11 @@ async def start_server(
 
 
 def warm_up(engine: Engine) -> None:
-    """Compile the guard's lexicons now (about 2 s) rather than in the first debtor's reply."""
+    """Compile the guard's lexicons and load the learned reader now (seconds) rather than in
+    the first debtor's reply."""
     for locale in available_locales():
         engine.inbound_guard("hello", locale)
+        read_intent("hello", locale)
 
 
 def _bound_port(runner: web.AppRunner, asked: int) -> int:
