@@ -404,7 +404,7 @@ MESSAGES: Mapping[str, Message] = {
         )
     ),
     "plan.why.recovery": Message(
-        N_("   Why: your income should be back by {first_due}, so payments start then.")
+        N_("   Why: your income should return soon, so payments start on {first_due}.")
     ),
     "plan.why.lasting": Message(
         N_(

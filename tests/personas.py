@@ -408,8 +408,9 @@ PERSONAS: tuple[Persona, ...] = (
                 state="situation",
             ),
             Turn(say="150", contains=("£149.99", "× 24"), state="offer"),
-            Turn(press="plan:1", contains=("£149.99",), state="agree"),
-            Turn(press="yes", contains=("A30001-", "Dec 29, 2026", "£149.91"), state="closed"),
+            # Issue 13: income back in months — the holiday plan comes first.
+            Turn(press="plan:1", contains=("No payments until Feb 28, 2027",), state="agree"),
+            Turn(press="yes", contains=("A30001-", "Feb 28, 2027", "£150.00"), state="closed"),
         ),
     ),
     Persona(
@@ -425,9 +426,7 @@ PERSONAS: tuple[Persona, ...] = (
             ),
             Turn(say="两千五", contains=("¥2,294.08",), state="offer"),
             Turn(press="plan:1", state="agree"),
-            Turn(
-                press="yes", contains=("A10001-", "还款参考号", "2026年12月29日"), state="closed"
-            ),
+            Turn(press="yes", contains=("A10001-", "还款参考号", "2027年1月29日"), state="closed"),
         ),
     ),
     # --- happy paths ----------------------------------------------------------------------
@@ -441,7 +440,8 @@ PERSONAS: tuple[Persona, ...] = (
             Turn(press="plan:1", contains=("$299.99", "yes"), state="agree"),
             Turn(
                 press="yes",
-                contains=("payment reference", "A20001-", "Dec 28, 2026", "$299.97"),
+                # Issue 13: income back in months — the holiday plan (first due a month later).
+                contains=("payment reference", "A20001-", "Jan 28, 2027"),
                 state="closed",
             ),
             Turn(say="thanks!", contains=("A20001-",), absent=("$",), state="closed"),
@@ -457,7 +457,7 @@ PERSONAS: tuple[Persona, ...] = (
             Turn(press="plan:1", contains=("同意",), state="agree"),
             Turn(
                 press="yes",
-                contains=("还款参考号", "A10001-", "2026年12月28日", "¥2,294.04"),
+                contains=("还款参考号", "A10001-", "2027年1月28日", "¥2,294.04"),
                 state="closed",
             ),
         ),

@@ -67,7 +67,7 @@ PERSONAS: tuple[Persona, ...] = (
             Turn(say="I can only do 150 a month", contains=("$259.16",), state="negotiate"),
             Turn(say="what happens now?", contains=("whole schedule",), state="negotiate"),
             Turn(say="I can only do 200 a month", contains=("$259.16",), state="negotiate"),
-            Turn(press="min", contains=("$259.16",), state="negotiate"),
+            # Issue 13: the lowest plans are shown (no bare "could that work?" to accept).
             Turn(press="plan:1", contains=("$259.16",), state="agree"),
             Turn(say="what happens if I say yes?", contains=("payment reference",), state="agree"),
             Turn(press="yes", contains=("A20001-",), state="closed"),
@@ -80,10 +80,11 @@ PERSONAS: tuple[Persona, ...] = (
             *_at_offer_cn_10001(),
             Turn(say="利息是多少?", contains=("年利率", "点选"), state="offer"),
             Turn(say="能减免多少", contains=("减免",), state="offer"),
-            Turn(say="我每月只能还一百", contains=("¥1,084.64",), state="negotiate"),
+            # Issue 13: a little below the minimum shows the lowest plans (一百 is far below:
+            # a person at once), so there is no bare figure to accept.
+            Turn(say="我每月只能还一千", contains=("¥1,084.64",), state="negotiate"),
             Turn(say="那一共要还多少钱?", contains=("共计",), state="negotiate"),
-            Turn(press="min", contains=("¥1,084.64",), state="negotiate"),
-            Turn(press="plan:1", state="agree"),
+            Turn(press="plan:1", contains=("¥1,084.64",), state="agree"),
             Turn(press="yes", contains=("A10001-", "还款参考号"), state="closed"),
         ),
     ),
@@ -241,20 +242,22 @@ PERSONAS: tuple[Persona, ...] = (
         "en",
         (
             *_verified_gb_30001(),
+            # Issue 13: the settlement is negotiated — a smaller discount first, with its
+            # pay-by date — rather than the largest discount at once (£2,280.00).
             Turn(
                 say="2000 one-off, full and final",
-                contains=("£2,000.00 in one payment", "£2,280.00"),
-                absent=("£2,000.00 a month", "a month ×"),
+                contains=("£2,000.00", "£2,565.00 in one payment", "Dec 12, 2026", "£285.00"),
+                absent=("£2,000.00 a month", "a month ×", "£2,280.00"),
                 state="negotiate",
             ),
             Turn(
-                press="lump",
-                contains=("Settle for £2,280.00", "you save £570.00"),
-                absent=("a month",),
+                say="2100 one-off",
+                contains=("£2,422.50", "You save £427.50"),
+                absent=("a month ×",),
                 state="negotiate",
             ),
-            Turn(press="plan:1", contains=("£2,280.00",), state="agree"),
-            Turn(press="yes", contains=("A30001-", "£2,280.00"), state="closed"),
+            Turn(press="plan:1", contains=("£2,422.50",), state="agree"),
+            Turn(press="yes", contains=("A30001-", "£2,422.50"), state="closed"),
         ),
     ),
     Persona(
@@ -268,7 +271,11 @@ PERSONAS: tuple[Persona, ...] = (
                 absent=(_NOT_NOW_EN, "a month ×"),
                 state="disclose",
             ),
-            Turn(say="2300", contains=("Settle for £2,300.00",), absent=("a month",)),
+            Turn(
+                say="2300",
+                contains=("Settle with one payment of £2,300.00",),
+                absent=("a month",),
+            ),
         ),
     ),
     Persona(
@@ -297,7 +304,7 @@ PERSONAS: tuple[Persona, ...] = (
                 absent=("a month ×",),
                 state="disclose",
             ),
-            Turn(say="once", contains=("£2,280.00",), absent=("a month ×",), state="negotiate"),
+            Turn(say="once", contains=("£2,565.00",), absent=("a month ×",), state="negotiate"),
         ),
     ),
     Persona(

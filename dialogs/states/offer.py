@@ -10,7 +10,7 @@ period so that no deadline falls inside it.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -346,7 +346,7 @@ def enter_lump(turn: Turn, amount: Decimal, *, counter: bool = False) -> State:
         return turn.state
     try:
         solved = _solve(turn, terms, limits, amount, nego, counter and nego is not None)
-        least = least_single_payment(terms, limits, local_today(turn), nego)
+        least = least_single_payment(terms, limits, engine_today(turn), nego)
     except _UNSOLVABLE:
         turn.say("handoff.approval_needed")
         return handoff(turn, "approval_needed", 2, {"why": "the offer engine refused"})
@@ -385,7 +385,7 @@ def _settle_step(turn: Turn, terms: AccountTerms, limits: Limits, amount: Decima
     # The round, if any, was counted by enter_lump's solve: this step counts none.
     nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
     try:
-        solved = settlement_offer(nego, terms, limits, local_today(turn))
+        solved = settlement_offer(nego, terms, limits, engine_today(turn))
     except _UNSOLVABLE:
         return None
     if solved.outcome is Solved.ROUNDS_EXHAUSTED:
@@ -586,6 +586,24 @@ def _say_plans(
     turn.say(key, params, buttons=buttons, debt=True, parts=(*lines, pick))
 
 
+def engine_today(turn: Turn) -> date:
+    """The day plans are counted from. In a running US validation period it is moved so
+    that no payment falls due, and no offer ends, before the period does (DESIGN §7: no
+    deadline inside it); the debtor only gains time."""
+    today = local_today(turn)
+    account = turn.account
+    end = account.validation_end if account is not None and us(account) else None
+    raw = turn.ctx.limits
+    if end is None or end < today or raw is None:
+        return today
+    try:
+        validity = Limits.parse(raw).offer_validity_days
+    except _UNSOLVABLE:
+        return today
+    # A month is at least 28 days: the first instalment then falls on or after the end.
+    return max(today, end - timedelta(days=min(validity, 28)))
+
+
 def _expiry(turn: Turn, valid_until: date) -> date:
     """The offer's real expiry; never inside a running US validation period."""
     account = turn.account
@@ -634,7 +652,7 @@ def _solve(
     nego: dict[str, str] | None,
     counter: bool,
 ) -> Solve:
-    today = local_today(turn)
+    today = engine_today(turn)
     holiday = situation.holiday_months(turn)
     fit = _fit(turn)
     if counter and nego is not None:
@@ -709,7 +727,7 @@ def _lowest(
             nego,
             terms,
             limits,
-            local_today(turn),
+            engine_today(turn),
             holiday_months=situation.holiday_months(turn),
             fit=_fit(turn),
         )
@@ -747,7 +765,7 @@ def relief(turn: Turn) -> State:
             nego,
             terms,
             limits,
-            local_today(turn),
+            engine_today(turn),
             holiday_months=situation.holiday_months(turn),
             fit=_fit(turn),
         )
