@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from bot.commands.base import Storage
 from dialogs.model import HandoffRequested, OfferMade, Snapshot, State
+from tests.handoff_support import make_world
 from tests.test_dialog_world import POLICIES, Chat, effects, keys, verified
 
 LANGUAGES = ("en", "zh_CN")
@@ -107,3 +109,25 @@ def test_issue13_a_phlegmatic_debtor_gets_a_not_sure_choice_one_question_at_a_ti
     assert keys(unsure) == ["offer.unsure"]
     assert unsure.replies[0].buttons[0].id == "plan:1"
     assert chat.tap("plan:1").state is State.AGREE
+
+
+async def test_issue13_an_agent_sees_the_stated_figure_and_the_gap(storage: Storage) -> None:
+    # Through the engine and the handoff desk, on SQLite (and PostgreSQL in CI).
+    world = await make_world(storage)
+    debtor = world.person()
+    for line in ("/start A-10001", "1988-04-02", "8000", "I lost my job, I can pay 200 a month"):
+        await debtor.say(line)
+    assert debtor.state == "handoff"
+    async with storage.uow() as uow:
+        conversation = await uow.conversations.for_chat(debtor.channel, debtor.chat_id)
+        assert conversation is not None
+        assert conversation.id is not None
+        handoff = await uow.handoffs.open_for(conversation.id)
+        assert handoff is not None
+        assert handoff.id is not None
+    assert handoff.reason == "limits_reached"
+    panel = await world.desk.context(handoff.id)
+    assert panel["summary"]["stated"] == "200.00"
+    assert panel["summary"]["min_monthly"] == "1084.64"
+    assert panel["summary"]["gap"] == "884.64"
+    assert panel["situation"]["reason"] == "job_loss"

@@ -22,7 +22,8 @@ from bot.storage.models import Account, Approval, AuditEvent, Message, Offer
 from bot.storage.ports import UnitOfWork
 
 TRANSCRIPT_LIMIT = 300
-_SITUATION_KEYS = ("reason", "recovery", "holiday", "monthly")
+# Issue 13: what is left after essential outgoings and the suggested figure too.
+_SITUATION_KEYS = ("reason", "recovery", "holiday", "monthly", "left", "suggested")
 
 
 def terms(account: Account) -> AccountTerms:
