@@ -105,3 +105,23 @@ def test_tone_is_a_str_enum() -> None:
         "melancholic",
         "neutral",
     ]
+
+
+ISSUE13_ZH = [
+    # Issue 13: Chinese as reliably as English; a cheerful "…" is no hesitation.
+    (["好啊好啊…应该很快能找到新工作!"], Tone.SANGUINE),
+    (["好啊好啊…应该很快能找到新工作！"], Tone.SANGUINE),
+    (["我相信很快就能找到新工作"], Tone.SANGUINE),
+    (["没问题，有信心"], Tone.SANGUINE),
+    (["嗯…我不太懂，然后呢"], Tone.PHLEGMATIC),
+    (["没有新工作，唉"], Tone.MELANCHOLIC),
+]
+
+
+@pytest.mark.parametrize(("messages", "expected"), ISSUE13_ZH)
+def test_issue13_chinese_tone_as_reliable_as_english(messages: list[str], expected: Tone) -> None:
+    assert infer_tone(messages, "zh_CN") == expected
+
+
+def test_issue13_an_ellipsis_alone_still_hesitates() -> None:
+    assert infer_tone(["well...", "hmm"], "en") == Tone.PHLEGMATIC
