@@ -223,3 +223,11 @@ def _event(text: str, chat: Chat) -> Event:
 
 def _ctx() -> StepContext:
     return StepContext("C", "en", False, None, {}, lambda *_: False, None, None, False)
+
+
+@pytest.mark.parametrize("typed", ["“开始”", "开始。", '"START"'])
+def test_issue13_start_typed_with_quotes_opts_back_in(typed: str) -> None:
+    chat = verified("A-10001", "zh_CN")
+    chat.say("退订", guard="cease_contact")
+    back = chat.say(typed)
+    assert back.state is not State.STOPPED

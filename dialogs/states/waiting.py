@@ -28,6 +28,7 @@ _TOLD = "waiting_told"  # when the debtor was last told the team has their messa
 _AFTER_VERIFY = (State.DISCLOSE, State.SITUATION, State.OFFER, State.NEGOTIATE, State.AGREE)
 _RESUMABLE = (State.GREET, State.VERIFY, *_AFTER_VERIFY, State.CLOSED)
 _START_WORDS = frozenset({"start", "/start", "unstop", "开始", "恢复"})
+_QUOTES = "\"'“”‘’「」『』 .。!！"
 
 
 def silent(turn: Turn) -> State:
@@ -126,7 +127,8 @@ def prompt_closed(turn: Turn) -> State:
 
 
 def handle_stopped(turn: Turn) -> State:
-    typed = turn.event.kind is EventKind.TEXT and turn.text.strip().casefold() in _START_WORDS
+    word = turn.text.strip().strip(_QUOTES).strip().casefold()  # “开始” as our reply shows it
+    typed = turn.event.kind is EventKind.TEXT and word in _START_WORDS
     if turn.event.kind is EventKind.START or typed:
         turn.emit(OptedIn())
         return greet.start(turn)
