@@ -232,14 +232,21 @@ class _Family:
         self.ctx, self.kind, self.path = ctx, kind, path
         self._default_end = default_end  # the point chosen without a stated amount
         self._memo: dict[int, Decimal] = {}
+        self._points: dict[int, Point] = {}
+
+    def point(self, index: int) -> Point:
+        found = self._points.get(index)
+        if found is None:
+            found = self._points[index] = self.path.at(index)
+        return found
 
     def regular(self, index: int) -> Decimal:
         if index not in self._memo:
-            self._memo[index] = self.ctx.regular(self.path.at(index))
+            self._memo[index] = self.ctx.regular(self.point(index))
         return self._memo[index]
 
     def valid(self, index: int) -> bool:
-        return self.ctx.valid(self.path.at(index), self.regular(index))
+        return self.ctx.valid(self.point(index), self.regular(index))
 
     def last_valid(self) -> int | None:
         first_bad = first_index(self.path.size, lambda i: not self.valid(i))

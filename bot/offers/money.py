@@ -45,6 +45,7 @@ def minor_digits(currency: str) -> int:
     return int(get_currency_precision(code))
 
 
+@lru_cache(maxsize=512)
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount of the currency: 1, 0.01 or 0.001."""
     return Decimal(1).scaleb(-minor_digits(currency))

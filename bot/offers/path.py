@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, Protocol
 
@@ -58,7 +58,10 @@ class TermStage:
         return max(0, self.last - self.first + 1)
 
     def at(self, index: int) -> Point:
-        return replace(self.base, months=self.first + index, stage="terms")
+        b = self.base  # built directly: dataclasses.replace is the engine's hot spot
+        return Point(
+            b.kind, self.first + index, b.holiday, b.apr, b.fee, b.interest, b.discount, "terms"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +80,12 @@ class AmountStage:
 
     def at(self, index: int) -> Point:
         value = min(self.start + self.unit * index, self.end)
+        b = self.base
         if self.lever == "fee":
-            return replace(self.base, fee=value, stage="fee")
+            return Point(b.kind, b.months, b.holiday, b.apr, value, b.interest, b.discount, "fee")
         if self.lever == "interest":
-            return replace(self.base, interest=value, stage="interest")
-        return replace(self.base, discount=value, stage="discount")
+            return Point(b.kind, b.months, b.holiday, b.apr, b.fee, value, b.discount, "interest")
+        return Point(b.kind, b.months, b.holiday, b.apr, b.fee, b.interest, value, "discount")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +106,9 @@ class RateStage:
         return int(steps) + (0 if steps == int(steps) else 1)
 
     def at(self, index: int) -> Point:
-        return replace(
-            self.base, apr=max(self.cap - self.step * (index + 1), self.low), stage="rate"
-        )
+        b = self.base
+        apr = max(self.cap - self.step * (index + 1), self.low)
+        return Point(b.kind, b.months, b.holiday, apr, b.fee, b.interest, b.discount, "rate")
 
 
 class Path:
