@@ -4,6 +4,7 @@ engine and the desk, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from bot.commands.base import Storage
 from bot.engine import Inbound
 from bot.handoff import PlanRequest
+from bot.handoff.ports import BaseObserver, Ticket
 from bot.reminders import run_reminders
 from bot.storage.models import Arrangement, AuditEvent, pk
 from dialogs.model import EventKind
@@ -61,7 +63,17 @@ async def _offer(world: World, person: Person, monthly: str = "600") -> int:
     return handoff_id
 
 
+@dataclass
+class Seen(BaseObserver):
+    events: list[str] = field(default_factory=list)
+
+    async def changed(self, ticket: Ticket, event: str) -> None:
+        self.events.append(event)
+
+
 async def test_issue13_an_agent_plan_the_debtor_accepts_is_an_arrangement(world: World) -> None:
+    seen = Seen()
+    world.desk.observers.append(seen)
     debtor = world.person()
     await _offer(world, debtor)
     plan_message = world.pushed.messages[-1]
@@ -77,6 +89,7 @@ async def test_issue13_an_agent_plan_the_debtor_accepts_is_an_arrangement(world:
     assert instalments
     assert all(i.amount <= Decimal("600") for i in instalments)
     assert arrangement.offer_id in {o.id for o in offers if o.status == "accepted"}
+    assert f"arrangement.agreed {arrangement.payment_reference}" in seen.events  # agents told
     [agreed] = await _audit(world, "arrangement.agreed")
     assert agreed.data["by"] == "agent:ann"
     assert await _audit(world, "arrangement.agent_plan")

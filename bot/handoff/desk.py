@@ -32,6 +32,7 @@ from bot.handoff.ports import Actor, Sent, Ticket, actor_name
 from bot.handoff.queue import board, load, ticket_for
 from bot.storage.models import pk
 from dialogs.model import EventKind
+from dialogs.states.agent_plan import AGENT_PLAN
 
 #: States an agent may hand a conversation back at (``closed`` is :meth:`close`).
 RESUMABLE = ("offer", "negotiate", "situation", "disclose", "agree", "verify", "greet")
@@ -45,12 +46,17 @@ class HandoffDesk(PlanDesk, WaitingDesk):
     # --- the debtor's side ------------------------------------------------------------
 
     async def handle(self, inbound: Inbound) -> StepResult:
-        """``Engine.handle``, then the handoff's own follow-up (see the module doc)."""
+        """``Engine.handle``, then the handoff's own follow-up (see the module doc).
+
+        When the debtor accepts a plan an agent sent, the agents are told the arrangement's
+        payment reference (``changed``: ``arrangement.agreed REF``)."""
+        waiting_plan = await self._agent_plan_waiting(inbound)
         result = await self.engine.handle(inbound)
         if result.duplicate or not (result.handoffs or result.state in ("handoff", "stopped")):
             return result
         now = self.now()
         extra: list[Outgoing] = []
+        agreed: str | None = None
         async with self.uow() as uow:
             conversation = await uow.conversations.for_chat(inbound.channel, inbound.chat_id)
             handoff = await uow.handoffs.open_for(pk(conversation)) if conversation else None
@@ -59,14 +65,29 @@ class HandoffDesk(PlanDesk, WaitingDesk):
             if not result.handoffs and inbound.kind is EventKind.TEXT:
                 confirmation = await self._callback(uow, handoff, conversation, inbound.text, now)
                 extra += [confirmation] if confirmation else []
+            if waiting_plan and AGENT_PLAN not in conversation.context:
+                arrangement = conversation.context.get("arrangement")
+                if isinstance(arrangement, dict) and arrangement.get("reference"):
+                    agreed = str(arrangement["reference"])
             summary = dict(handoff.summary)
             tk = await ticket_for(uow, pk(handoff), now)
             await uow.commit()
         if result.handoffs:
             await self._tell("opened", tk, summary)
         else:
-            await self._tell("debtor_message", tk, inbound.text)
+            said = inbound.text or (f"[{inbound.button}]" if inbound.button else "")
+            await self._tell("debtor_message", tk, said)
+        if agreed is not None:
+            await self._tell("changed", tk, f"arrangement.agreed {agreed}")
         return replace(result, messages=(*result.messages, *extra))
+
+    async def _agent_plan_waiting(self, inbound: Inbound) -> bool:
+        """Whether this chat holds a plan an agent sent, not yet accepted."""
+        if inbound.kind not in (EventKind.TEXT, EventKind.BUTTON):
+            return False
+        async with self.uow() as uow:
+            conversation = await uow.conversations.for_chat(inbound.channel, inbound.chat_id)
+        return conversation is not None and AGENT_PLAN in conversation.context
 
     # --- the agent's side ---------------------------------------------------------------
 
