@@ -31,9 +31,10 @@ def _funnel_and_agree(chat: Chat) -> None:
     chat.tap("options")
     chat.tap("reason:illness")
     chat.tap("recovery:soon")
-    chat.say("10")  # below any minimum
-    chat.say("20")
-    chat.tap("min")
+    # Issue 13: a figure far below the minimum now hands off at once (no "could that
+    # work?"), so this path takes the standard options and asks for less interest.
+    chat.tap("monthly:unsure")
+    chat.say("can you drop the interest?")
     chat.tap("plan:1")
     chat.say("hmm")
     chat.tap("no")
