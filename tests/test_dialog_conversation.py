@@ -231,3 +231,21 @@ def test_issue13_start_typed_with_quotes_opts_back_in(typed: str) -> None:
     chat.say("退订", guard="cease_contact")
     back = chat.say(typed)
     assert back.state is not State.STOPPED
+
+
+@pytest.mark.parametrize("unsure", ["button", "not sure"])
+def test_issue13_not_sure_during_the_budget_skips_it(unsure: str) -> None:
+    chat = _at_monthly()
+    chat.tap("budget:start")
+    out = chat.tap("monthly:unsure") if unsure == "button" else chat.say(unsure)
+    assert keys(out) == ["situation.budget_skipped", "situation.ask_monthly"]
+
+
+def test_issue13_own_figure_at_the_suggestion_is_the_monthly_amount() -> None:
+    chat = _at_monthly()
+    chat.tap("budget:start")
+    chat.say("3000")
+    chat.say("1800")
+    out = chat.say("I'd rather do 1000 a month")
+    assert out.state in (State.OFFER, State.NEGOTIATE)
+    assert Decimal(chat.snapshot.data["situation"]["monthly"]) == Decimal(1000)

@@ -255,8 +255,9 @@ def _wants_budget(turn: Turn) -> bool:
 def _budget(turn: Turn, funnel: dict[str, Any], step: str) -> State | None:
     """One answer of the budget questions; None to let the funnel read the message (a
     figure typed at the suggestion is the debtor's own monthly figure)."""
+    unsure = turn.button == NOT_SURE.id or understand.pick(turn, (NOT_SURE,)) == NOT_SURE.id
     if turn.button == RATHER_NOT.id or (
-        step != "suggest" and (understand.declines(turn) or _rather_not(turn))
+        step != "suggest" and (unsure or understand.declines(turn) or _rather_not(turn))
     ):
         return _back_to_monthly(turn, funnel, "situation.budget_skipped")
     if step == "suggest":
@@ -310,7 +311,7 @@ def _suggestion_answer(turn: Turn, funnel: dict[str, Any]) -> State | None:
     suggested = _decimal(funnel.get("suggested"))
     if suggested is None:
         return _back_to_monthly(turn, funnel, None)
-    if turn.button == NOT_SURE.id:
+    if turn.button == NOT_SURE.id or understand.pick(turn, (NOT_SURE,)) == NOT_SURE.id:
         funnel["step"] = "monthly"
         return offer.enter(turn, None)
     if understand.sum_said(turn) is not None:
