@@ -255,7 +255,9 @@ def _wants_budget(turn: Turn) -> bool:
 def _budget(turn: Turn, funnel: dict[str, Any], step: str) -> State | None:
     """One answer of the budget questions; None to let the funnel read the message (a
     figure typed at the suggestion is the debtor's own monthly figure)."""
-    unsure = turn.button == NOT_SURE.id or understand.pick(turn, (NOT_SURE,)) == NOT_SURE.id
+    unsure = turn.button == NOT_SURE.id or (
+        understand.pick(turn, (NOT_SURE,)) == NOT_SURE.id and understand.amount(turn) is None
+    )
     if turn.button == RATHER_NOT.id or (
         step != "suggest" and (unsure or understand.declines(turn) or _rather_not(turn))
     ):
