@@ -156,6 +156,42 @@ PERSONAS: tuple[Persona, ...] = (
         ),
     ),
     Persona(
+        "en-sanguine-is-encouraged",
+        "en",
+        (
+            *_verified_us_20001(),
+            Turn(
+                say="haha lost my job but it will be fine, I'm optimistic!",
+                contains=("Things can turn around!",),
+                state="situation",
+            ),
+            Turn(press="recovery:soon", contains=("You're doing great",), state="situation"),
+        ),
+    ),
+    Persona(
+        "zh-phlegmatic-one-question-at-a-time",
+        "zh-hans",
+        (
+            *_verified_cn_10001(),
+            Turn(say="嗯…我不太懂，让我想想", state="disclose"),
+            Turn(press="options", contains=("一个问题一个问题来",), state="situation"),
+            Turn(press="reason:unsure", contains=("只问一个问题",), state="situation"),
+        ),
+    ),
+    Persona(
+        "en-melancholic-reassured-before-numbers",
+        "en",
+        (
+            *_verified_us_20001(),
+            Turn(say="I'm so sorry, I feel terrible and really worried", state="disclose"),
+            Turn(press="options", state="situation"),
+            Turn(press="reason:illness", state="situation"),
+            Turn(
+                press="recovery:unsure", contains=("there's no wrong answer",), state="situation"
+            ),
+        ),
+    ),
+    Persona(
         "zh-choleric-gets-the-question-without-preamble",
         "zh-hans",
         (

@@ -152,3 +152,16 @@ async def test_issue13_a_returned_conversation_forgets_the_agent_plan(world: Wor
     world.clock.advance(minutes=5)
     await debtor.say("I accept")
     assert await _arrangements(world) == []
+
+
+async def test_issue13_a_chinese_debtor_accepts_an_agent_plan_in_words(world: World) -> None:
+    debtor = world.person()
+    handoff_id = await world.handoff(debtor, "A-10001")
+    ann = world.people["ann"]
+    await world.desk.claim(handoff_id, ann)
+    sent = await world.desk.offer_plan(handoff_id, ann, PlanRequest(Decimal("2500")), 0)
+    assert sent.status == "sent"
+    assert ("agent_plan:accept", "接受这个方案") in world.pushed.messages[-1].buttons
+    replies = "\n".join(await debtor.say("好的，我同意这个方案"))
+    assert "还款参考号" in replies
+    assert len(await _arrangements(world, "A-10001")) == 1
