@@ -355,7 +355,8 @@ class _Context:
 
     def regular(self, p: Point) -> Decimal:
         """The most the plan asks in any month (for a one-off, its only payment)."""
-        payable = self.account.balance - p.fee - p.interest - p.discount
+        acc = self.account
+        payable = acc.principal + acc.interest + acc.fees - p.fee - p.interest - p.discount
         if p.one_off or payable <= 0:
             return max(payable, Decimal(0))
         return regular_payment(payable, p.apr, p.months, self.account.currency)

@@ -18,6 +18,7 @@ from typing import Literal, Protocol
 from bot.offers.plans import PlanKind
 
 Lever = Literal["fee", "interest", "discount"]
+_ONE_OFF = frozenset({PlanKind.PAY_IN_FULL, PlanKind.SETTLEMENT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Point:
 
     @property
     def one_off(self) -> bool:
-        return self.kind in {PlanKind.PAY_IN_FULL, PlanKind.SETTLEMENT}
+        return self.kind in _ONE_OFF
 
 
 class Stage(Protocol):

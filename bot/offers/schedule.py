@@ -23,6 +23,7 @@ from decimal import (
     Overflow,
     localcontext,
 )
+from functools import lru_cache
 
 from bot.offers.money import minor_unit, quantize, round_up
 
@@ -80,8 +81,16 @@ def level_payment(amount: Decimal, apr: Decimal, months: int) -> Decimal:
     with localcontext(_CONTEXT):
         if apr == 0:
             return amount / months
+        rate, denominator = _annuity(apr, months)
+        return amount * rate / denominator
+
+
+@lru_cache(maxsize=4096)
+def _annuity(apr: Decimal, months: int) -> tuple[Decimal, Decimal]:
+    """The monthly rate and the annuity denominator: the costly power, computed once."""
+    with localcontext(_CONTEXT):
         rate = apr / 1200
-        return amount * rate / (1 - (1 + rate) ** -months)
+        return rate, 1 - (1 + rate) ** -months
 
 
 def regular_payment(amount: Decimal, apr: Decimal, months: int, currency: str) -> Decimal:
