@@ -131,3 +131,12 @@ async def test_issue13_an_agent_sees_the_stated_figure_and_the_gap(storage: Stor
     assert panel["summary"]["min_monthly"] == "1084.64"
     assert panel["summary"]["gap"] == "884.64"
     assert panel["situation"]["reason"] == "job_loss"
+
+
+def test_issue13_a_question_about_a_small_figure_hands_nothing_off() -> None:
+    chat = verified("A-10001")
+    _funnel(chat, "unsure")
+    outcome = chat.say("what would the total be if I paid 100 a month?")
+    assert outcome.state is not State.HANDOFF
+    assert "HandoffRequested" not in effects(outcome)
+    assert "negotiate.below_min_plans" in keys(outcome)

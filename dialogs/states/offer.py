@@ -99,7 +99,8 @@ def enter(
             least_now = _least(turn, terms, limits, nego)
         if least_now is not None:
             affordable = _affordable(turn, amount)
-            if least_now > affordable * _FAR_BELOW:
+            asked = lead == "offer.what_if"  # a question about a figure hands nothing off
+            if least_now > affordable * _FAR_BELOW and not asked:
                 return _unaffordable(turn, least_now, amount, affordable, solved.rounds)
             if solved.outcome is Solved.LIMITS_REACHED:
                 return _lowest(turn, terms, limits, amount, least_now, solved.rounds)
