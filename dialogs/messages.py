@@ -662,8 +662,8 @@ MESSAGES: Mapping[str, Message] = {
     ),
     "handoff.waiting_urgent": Message(
         N_(
-            "Our team has your message, and a person will reply here very soon. If you need "
-            "to talk to someone right now, free and at any time:"
+            "Our team has your message, and a person will reply here very soon. If you'd "
+            "like to talk to someone straight away, free and at any time:"
         )
     ),
     "agent_plan.lapsed": Message(
