@@ -63,6 +63,9 @@ C = 16.0  # chosen on dev among 1, 4, 16 (recall at a fixed false-alarm rate)
 FOLDS = 5
 #: How much more a caught message of a MUST category counts when thresholds are chosen.
 MUST_WEIGHT = 2
+#: ...and a caught self_harm message more still: a miss there costs far more than a crisis
+#: line sent to someone who did not need it, so its threshold takes the budget first.
+SELF_HARM_WEIGHT = 4
 VARIANTS = {
     "encoder+ngrams": model.FeatureConfig(encoder=True),
     "ngrams": model.FeatureConfig(encoder=False),
@@ -351,7 +354,11 @@ def choose_thresholds(
                 if (after > np.maximum(budget, current)).any():
                     break
                 gain = (caught(j, t) - caught(j, thresholds[j])) * (
-                    MUST_WEIGHT if labels[j] in MUST else 1
+                    SELF_HARM_WEIGHT
+                    if labels[j] == "self_harm"
+                    else MUST_WEIGHT
+                    if labels[j] in MUST
+                    else 1
                 )
                 cost = int((after - current).sum())
                 ratio = gain / (cost + 0.5)

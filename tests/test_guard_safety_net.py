@@ -75,7 +75,9 @@ def test_the_lexicons_tolerate_fillers(text: str, expected: Category) -> None:
 @pytest.mark.parametrize(
     ("text", "lang", "category"),
     [
-        ("dont know why i bother waking up anymore", "en", C.CEASE_CONTACT),
+        # no reason to wake up: the model now reads self-harm (corpus convention), above the
+        # lexicon's cease_contact ("do not ... bother")
+        ("dont know why i bother waking up anymore", "en", C.SELF_HARM),
         # a farewell "after tonight": the model reads self-harm (issue 11; corpus convention)
         ("今晚过后你们就不用再找我了", "zh_CN", C.SELF_HARM),
         ("this is my last message", "en", C.NONE),
