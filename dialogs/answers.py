@@ -18,9 +18,9 @@ from typing import Any
 
 from bot.nlu.intents import Reading
 from dialogs import guard, understand
-from dialogs.commands import LANGUAGE_BUTTONS
+from dialogs.commands import switch_language
 from dialogs.common import HUMAN, local_today, money, us
-from dialogs.model import EventKind, LanguageChosen, Money, Param, Reply, State
+from dialogs.model import EventKind, Money, Param, Reply, State
 from dialogs.states import disclose, offer, situation
 from dialogs.turn import Turn
 
@@ -65,17 +65,6 @@ def questions(turn: Turn) -> tuple[str, ...]:
 
 
 # --- language -----------------------------------------------------------------------------
-
-
-def switch_language(turn: Turn, chosen: str | None) -> State:
-    if chosen not in understand.LANGUAGES:
-        turn.say("language.choose", buttons=LANGUAGE_BUTTONS)
-        return turn.state
-    turn.locale = chosen
-    turn.data["language"] = chosen
-    turn.emit(LanguageChosen(chosen))
-    turn.say("language.set")
-    return turn.prompt(turn.state)
 
 
 # --- coming back --------------------------------------------------------------------------

@@ -33,8 +33,13 @@ def command(turn: Turn) -> State | None:
 
 def language(turn: Turn) -> State:
     asked = turn.button.removeprefix("lang:") if turn.button else turn.event.text
-    chosen = understand.language(asked) if asked else None
-    if chosen is None:
+    return switch_language(turn, understand.language(asked) if asked else None)
+
+
+def switch_language(turn: Turn, chosen: str | None) -> State:
+    """Speak ``chosen`` from now on and ask the pending question again; without a language
+    we know, offer the choice (``/language``, a button, or asked in words)."""
+    if chosen not in understand.LANGUAGES:
         turn.say("language.choose", buttons=LANGUAGE_BUTTONS)
         return turn.state
     turn.locale = chosen

@@ -722,18 +722,7 @@ def _lowest(
 ) -> State:
     """A figure a little below the minimum: the plans at the floor, a holiday first when
     income should return, with all their facts (never a bare figure)."""
-    nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
-    try:
-        solved = lowest_offer(
-            nego,
-            terms,
-            limits,
-            engine_today(turn),
-            holiday_months=situation.holiday_months(turn),
-            fit=_fit(turn),
-        )
-    except _UNSOLVABLE:
-        solved = None
+    solved = _solve_lowest(turn, terms, limits)
     if solved is None or solved.result is None or not solved.result.options:
         return _limits_reached(turn, least, amount, rounds)
     turn.data["nego"] = dict(solved.state)
@@ -748,6 +737,23 @@ def _lowest(
     return State.NEGOTIATE
 
 
+def _solve_lowest(turn: Turn, terms: AccountTerms, limits: Limits) -> Solve | None:
+    """The plans at the floor of the limits, fitted to the debtor's situation (None when
+    the engine finds none)."""
+    nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
+    try:
+        return lowest_offer(
+            nego,
+            terms,
+            limits,
+            engine_today(turn),
+            holiday_months=situation.holiday_months(turn),
+            fit=_fit(turn),
+        )
+    except _UNSOLVABLE:
+        return None
+
+
 def asks_relief(turn: Turn) -> bool:
     """A request to reduce the interest ("can you drop the interest?")."""
     return bool(turn.text) and _RELIEF.search(turn.text[:500]) is not None
@@ -760,17 +766,8 @@ def relief(turn: Turn) -> State:
     if inputs is None:
         return turn.prompt(turn.state)
     terms, limits = inputs
-    nego = turn.data.get("nego") if isinstance(turn.data.get("nego"), dict) else None
-    try:
-        solved = lowest_offer(
-            nego,
-            terms,
-            limits,
-            engine_today(turn),
-            holiday_months=situation.holiday_months(turn),
-            fit=_fit(turn),
-        )
-    except _UNSOLVABLE:
+    solved = _solve_lowest(turn, terms, limits)
+    if solved is None:
         return turn.prompt(turn.state)
     plans = solved.result.options if solved.result is not None else ()
     current = stored_plans(turn)
