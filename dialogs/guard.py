@@ -91,7 +91,11 @@ CRISIS = "crisis"
 
 
 def self_harm(turn: Turn, *, raised: bool = False) -> State:
-    """Payment talk stops; the crisis line is in this very reply; a person is called."""
+    """Payment talk stops; the crisis line is in this very reply; a person is called. A
+    message that also asks us to stop ("…你们就不用再找我了", "stop texting me, goodbye
+    forever") is answered the same way and the stop is honoured (the farewell path)."""
+    if "cease_contact" in turn.event.guard.categories:
+        return _farewell(turn, safety.distress(turn) or ("self_harm",))
     _crisis(turn)
     turn.data[CRISIS] = True
     if raised:

@@ -1062,6 +1062,7 @@ MESSAGES: Mapping[str, Message] = {
     "button.recovery.soon": Message(N_("Within a month")),
     "button.recovery.months": Message(N_("In 1–3 months")),
     "button.recovery.unsure": Message(N_("Longer, or not sure")),
+    "button.recovery.lasting": Message(N_("It won't come back")),
     "button.not_sure": Message(N_("I'm not sure")),
     "button.budget": Message(N_("Help me work it out")),
     "button.rather_not_say": Message(N_("I'd rather not say")),

@@ -156,6 +156,36 @@ PERSONAS: tuple[Persona, ...] = (
             ),
         ),
     ),
+    Persona(
+        "en-gb-lasting-loss-by-button",
+        "en",
+        (
+            *_verified_gb_30001(),
+            Turn(press="options", state="situation"),
+            Turn(press="reason:job_loss", state="situation"),
+            Turn(press="recovery:lasting", state="situation"),
+            Turn(
+                say="400 a month",
+                contains=("1. £112.30 a month × 24", "longest term with the most interest relief"),
+                state="offer",
+            ),
+        ),
+    ),
+    Persona(
+        "zh-cn-lasting-loss-by-button",
+        "zh-hans",
+        (
+            *_verified_cn_10001(),
+            Turn(press="options", state="situation"),
+            Turn(press="reason:job_loss", state="situation"),
+            Turn(press="recovery:lasting", state="situation"),
+            Turn(
+                say="每月2500",
+                contains=("1. 每月 ¥1,084.64，共 12 期", "期限最长、利息减免最多"),
+                state="offer",
+            ),
+        ),
+    ),
     # --- 引: a request for less interest gets the relief the limits allow -----------------
     Persona(
         "en-us-asks-to-drop-the-interest",

@@ -104,6 +104,23 @@ def test_a_farewell_read_by_the_guard_gets_the_crisis_line(state: State, languag
 
 
 @pytest.mark.parametrize(("state", "language"), _cases())
+def test_issue11_self_harm_that_also_asks_us_to_stop_still_stops(
+    state: State, language: str
+) -> None:
+    """The learned model reads some farewells as self_harm outright, with cease_contact
+    beside it: the crisis reply comes, and the stop is honoured as well."""
+    chat = STATES[state](language)
+    outcome = chat.say(FAREWELLS[language], guard="self_harm,cease_contact")
+    text = chat.text(outcome)
+    assert all(line in text for line in _lines(state, language)), text
+    assert OptedOut() in outcome.effects
+    assert ("self_harm", 0) in _handoffs(outcome)
+    assert outcome.state is State.STOPPED
+    for follow_up in FOLLOW_UPS[language]:
+        assert _said(chat, follow_up).replies == ()
+
+
+@pytest.mark.parametrize(("state", "language"), _cases())
 def test_a_farewell_read_as_a_stop_is_answered_as_self_harm_and_still_stops(
     state: State, language: str
 ) -> None:

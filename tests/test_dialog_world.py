@@ -207,7 +207,9 @@ class Chat:
             policy_version=1 if limits is not None else None,
             identity_verified=self.identity_verified,
         )
-        hit = GuardHit(guard, (guard,) if guard != "none" else ())
+        # "self_harm,cease_contact": every category the guard saw, the highest first.
+        seen = tuple(category for category in guard.split(",") if category != "none")
+        hit = GuardHit(seen[0] if seen else "none", seen)
         event = Event(kind, self.now, text, button, ref, hit)
         outcome = step(self.snapshot, event, ctx)
         self.snapshot = Snapshot(outcome.state, outcome.data, outcome.tone)

@@ -33,6 +33,7 @@ RECOVERY_BUTTONS = (
     button("recovery:soon", "button.recovery.soon"),
     button("recovery:months", "button.recovery.months"),
     button("recovery:unsure", "button.recovery.unsure"),
+    button("recovery:lasting", "button.recovery.lasting"),  # the longest term, most relief
 )
 HARDSHIP_REASONS = frozenset(REASONS) - {"other"}
 NOT_SURE = button("monthly:unsure", "button.not_sure")
@@ -53,7 +54,7 @@ _RATHER_NOT = re.compile(
 )
 _PIECES = re.compile(r"[,;，；、\n+]|\band\b|\bplus\b|和|加上|还有|另外")
 #: Months of payment holiday each recovery button asks the offer engine for.
-HOLIDAY = {"soon": 1, "months": 3, "unsure": 0}
+HOLIDAY = {"soon": 1, "months": 3, "unsure": 0, "lasting": 0}
 
 
 def enter(turn: Turn, reason: str | None = None) -> State:
