@@ -98,6 +98,8 @@ RECOVERY = [
     ("for good", Recovery(P)),
     ("20 years", Recovery(P)),
     ("长期的，我退休了", Recovery(P)),
+    ("我一两个月后收入能恢复", Recovery(T, 2)),  # issue 13: an approximate span
+    ("过两三个月就好了", Recovery(T, 3)),
     ("no", Recovery(P)),
     ("not sure", Recovery(U)),
     ("I don't know", Recovery(U)),
