@@ -14,6 +14,7 @@ from bot.channels.telegram.outbox import SendLimits
 from bot.commands.base import CommandContext
 from bot.config import load_settings
 from bot.demo import load_demo
+from bot.serve import warm_up
 from bot.wiring import build_engine
 
 
@@ -25,6 +26,7 @@ async def main() -> None:
         await load_demo(uow, storage.key, datetime.now(UTC).date())
         await uow.commit()
     engine = build_engine(settings, storage)
+    await asyncio.to_thread(warm_up, engine)  # as `parley serve` does before it listens
     stop = await start_telegram(settings, engine, None, SendLimits(1000, 1000, 1000))
     assert stop is not None
     print("ready", flush=True)

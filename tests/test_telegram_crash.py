@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,23 @@ async def parley_process(env: dict[str, str]) -> AsyncIterator[asyncio.subproces
             await process.wait()
 
 
+async def _recorded_as_sent(database: Path, count: int) -> None:
+    """Wait until Parley has recorded ``count`` replies as delivered: the test aims its kill
+    after that, never into the moment between Telegram accepting a message and Parley
+    recording it (delivery is at least once there), whatever the machine's load."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20
+    while True:
+        with closing(sqlite3.connect(database, timeout=5)) as db:
+            (sent,) = db.execute(
+                "SELECT count(*) FROM message WHERE direction = 'out' AND status = 'sent'"
+            ).fetchone()
+        if sent >= count:
+            return
+        assert loop.time() < deadline, f"only {sent} of {count} deliveries recorded"
+        await asyncio.sleep(0.05)
+
+
 @pytest.mark.parametrize("library", ["aiogram", "ptb"])
 async def test_sigkill_mid_conversation_loses_nothing_and_repeats_nothing(
     tmp_path: Path, library: str
@@ -55,6 +73,7 @@ async def test_sigkill_mid_conversation_loses_nothing_and_repeats_nothing(
             await api.wait_for(chat, 2, timeout=20)
             api.user_sends(chat, "1985-02-14")
             await api.wait_for(chat, 3, timeout=20)
+            await _recorded_as_sent(tmp_path / "parley.db", 3)
             # A person takes a moment to type. (Delivery is at least once: a kill in the few
             # milliseconds between Telegram accepting a message and our recording it would
             # send that one message again after the restart; the test does not aim there.)
